@@ -1,0 +1,39 @@
+"""stepnet's engine: the one-hidden-layer network of the course, every step inspectable.
+
+numpy only, no Textual: it runs headless, in notebooks and in tests.
+"""
+
+from engine.activations import ACTIVATIONS, Activation, get_activation, sigmoid
+from engine.datasets import load_dataset
+from engine.errors import StepnetError
+from engine.events import Event
+from engine.functional import backward, cost, forward, predict, update
+from engine.parameters import initialize, load_parameters, save_parameters
+from engine.stepper import Breakpoint, RunResult, Stepper
+from engine.steps import STEP_NAMES, STEPS, Step
+from engine.training import train
+
+__all__ = [
+    "ACTIVATIONS",
+    "STEPS",
+    "STEP_NAMES",
+    "Activation",
+    "Breakpoint",
+    "Event",
+    "RunResult",
+    "Step",
+    "StepnetError",
+    "Stepper",
+    "backward",
+    "cost",
+    "forward",
+    "get_activation",
+    "initialize",
+    "load_dataset",
+    "load_parameters",
+    "predict",
+    "save_parameters",
+    "sigmoid",
+    "train",
+    "update",
+]

@@ -1,0 +1,120 @@
+"""Questions to ask of a network's state, computed on demand from its actual values.
+
+Nothing here trusts the engine's own bookkeeping (engine.units): symmetry is measured on the
+parameters themselves, gradients are checked against finite differences of the cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.activations import get_activation, sigmoid
+from engine.functional import backward, cost, forward, predict
+from engine.shapes import PARAMETER_NAMES
+
+
+def accuracy(params: Mapping[str, np.ndarray], X, Y, activation: str = "tanh") -> float:
+    """Share of examples whose predicted label equals Y, in [0, 1]."""
+    return float(np.mean(predict(params, X, activation) == np.asarray(Y)))
+
+
+@dataclass(frozen=True)
+class Symmetry:
+    """Which hidden units are exactly identical (rows of W1, b1 and columns of W2 alike)."""
+
+    groups: tuple[tuple[int, ...], ...]  # units in the same tuple are identical; all units listed
+    max_difference: float  # the largest |difference| between any two units' parameters
+
+    @property
+    def n_units(self) -> int:
+        return sum(len(group) for group in self.groups)
+
+    @property
+    def identical_units(self) -> int:
+        """How many units share their values with at least one other unit."""
+        return sum(len(group) for group in self.groups if len(group) > 1)
+
+    @property
+    def all_identical(self) -> bool:
+        return len(self.groups) == 1
+
+
+def symmetry(params: Mapping[str, np.ndarray]) -> Symmetry:
+    rows = np.hstack([params["W1"], params["b1"], np.asarray(params["W2"]).T])
+    groups: dict[bytes, list[int]] = {}
+    for unit, row in enumerate(rows):
+        # +0.0 turns -0.0 into 0.0, so the two zeros count as the same value
+        groups.setdefault((row + 0.0).tobytes(), []).append(unit)
+    spread = float(np.ptp(rows, axis=0).max()) if len(rows) > 1 else 0.0
+    return Symmetry(tuple(tuple(group) for group in groups.values()), spread)
+
+
+def saturation(Z1: np.ndarray, activation: str) -> float | None:
+    """Share of the entries of Z1 where g is flat (|z| past the knee, g' < about 0.07).
+
+    None for activations that never flatten (ReLU, leaky ReLU, linear).
+    """
+    threshold = get_activation(activation).flat_threshold
+    if threshold is None:
+        return None
+    return float(np.mean(np.abs(Z1) > threshold))
+
+
+def dead_units(Z1: np.ndarray) -> tuple[int, ...]:
+    """Hidden units whose Z1 is negative on every example: a dead ReLU never learns again."""
+    return tuple(int(unit) for unit in np.flatnonzero((Z1 < 0).all(axis=1)))
+
+
+def gradient_check(
+    params: Mapping[str, np.ndarray],
+    X,
+    Y,
+    activation: str = "tanh",
+    epsilon: float = 1e-6,
+) -> dict[str, float]:
+    """Relative difference ‖numerical − analytic‖ / (‖numerical‖ + ‖analytic‖) per parameter.
+
+    The numerical gradient is the centred difference (J(θ + ε) − J(θ − ε)) / 2ε for every
+    entry; values below about 1e-7 mean backpropagation is right.
+    """
+    params = {name: np.array(params[name], dtype=np.float64) for name in PARAMETER_NAMES}
+    analytic = backward(params, forward(params, X, activation), X, Y, activation)
+
+    def cost_at(trial):
+        cache = forward(trial, X, activation)
+        return cost(cache["A2"], Y, Z2=cache["Z2"])
+
+    report = {}
+    for name in PARAMETER_NAMES:
+        numerical = np.zeros_like(params[name])
+        for index in np.ndindex(params[name].shape):
+            trial = {key: value.copy() for key, value in params.items()}
+            trial[name][index] += epsilon
+            plus = cost_at(trial)
+            trial[name][index] -= 2 * epsilon
+            minus = cost_at(trial)
+            numerical[index] = (plus - minus) / (2 * epsilon)
+        exact = analytic["d" + name]
+        scale = np.linalg.norm(numerical) + np.linalg.norm(exact)
+        report[name] = 0.0 if scale == 0 else float(np.linalg.norm(numerical - exact) / scale)
+    return report
+
+
+@dataclass(frozen=True)
+class LinearCollapse:
+    """With g(z) = z the network is logistic regression: A2 = σ(W'X + b')."""
+
+    W_prime: np.ndarray  # W2·W1, (1, n_x)
+    b_prime: np.ndarray  # W2·b1 + b2, (1, 1)
+    max_difference: float  # max |A2 − σ(W'X + b')| over the examples
+
+
+def linear_collapse(params: Mapping[str, np.ndarray], X) -> LinearCollapse:
+    W_prime = params["W2"] @ params["W1"]
+    b_prime = params["W2"] @ params["b1"] + params["b2"]
+    A2 = forward(params, X, "linear")["A2"]
+    difference = float(np.max(np.abs(A2 - sigmoid(W_prime @ np.asarray(X) + b_prime))))
+    return LinearCollapse(W_prime, b_prime, difference)

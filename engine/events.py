@@ -1,0 +1,67 @@
+"""An event: one step of one iteration, with everything a panel or a trace line shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.steps import Step
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Step `index` (0–14) of iteration `iteration` (0-based), after it was computed.
+
+    `value` is a read-only array with one row (or column) per hidden unit, or a float for the
+    cost. `operands` pairs each operand's name with its concrete shape.
+    """
+
+    iteration: int
+    index: int
+    step: Step
+    code: str
+    operands: tuple[tuple[str, tuple[int, ...]], ...]
+    value: np.ndarray | float
+
+    @property
+    def name(self) -> str:
+        return self.step.name
+
+    @property
+    def phase(self) -> str:
+        return self.step.phase
+
+    @property
+    def layer(self) -> int | None:
+        return self.step.layer
+
+    @property
+    def formula(self) -> str:
+        return self.step.formula
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return () if isinstance(self.value, float) else self.value.shape
+
+    @property
+    def finite(self) -> bool:
+        if isinstance(self.value, float):
+            return bool(np.isfinite(self.value))
+        return bool(np.isfinite(self.value).all())
+
+    def to_json(self) -> dict:
+        """Plain JSON-ready fields; the value as nested lists at full float precision."""
+        value = self.value if isinstance(self.value, float) else self.value.tolist()
+        return {
+            "iteration": self.iteration,
+            "index": self.index,
+            "step": self.name,
+            "phase": self.phase,
+            "layer": self.layer,
+            "shape": list(self.shape),
+            "formula": self.formula,
+            "code": self.code,
+            "operands": {name: list(shape) for name, shape in self.operands},
+            "value": value,
+        }

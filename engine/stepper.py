@@ -1,0 +1,343 @@
+"""The stepper: gradient descent one event at a time, backwards as well as forwards.
+
+A position is a cursor, the number of steps done since the start: after `cursor` steps, the
+latest event is step (cursor − 1) % 15 of iteration (cursor − 1) // 15. Stepping forward runs
+one kernel on the workspace; stepping back, or jumping to any earlier position, restores the
+nearest checkpoint (engine.history) and recomputes forward with the same kernels, so every
+earlier value comes back exactly. Running many iterations takes the fast path (all kernels, no
+events) and stops on an iteration count, convergence, a non-finite value, a breakpoint or a
+cancel request.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.activations import Activation, get_activation
+from engine.events import Event
+from engine.history import DEFAULT_HISTORY_BYTES, History
+from engine.parameters import check_parameters
+from engine.shapes import PARAMETER_NAMES, concrete
+from engine.steps import STEP_INDEX, STEP_NAMES, STEPS, STEPS_PER_ITERATION, run_iteration
+from engine.validation import as_features, as_labels, check_hidden_units, check_learning_rate
+from engine.workspace import Workspace
+
+DEFAULT_TOLERANCE = 1e-7
+DEFAULT_WINDOW = 10
+
+
+@dataclass(frozen=True)
+class Breakpoint:
+    """Stop a run after step `step`, or after the first whole iteration where `condition` holds."""
+
+    label: str
+    step: str | None = None
+    condition: Callable[[Stepper], bool] | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Why a run stopped: 'done', 'converged', 'breakpoint', 'non-finite' or 'cancelled'."""
+
+    reason: str
+    iterations: int  # whole iterations completed by this run
+    message: str
+    breakpoint: Breakpoint | None = None
+
+
+class Stepper:
+    """Steps through gradient descent on data X (n_x, m), Y (1, m) from the given parameters."""
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        params: Mapping[str, np.ndarray],
+        *,
+        activation: str = "tanh",
+        learning_rate: float = 1.2,
+        history_bytes: int = DEFAULT_HISTORY_BYTES,
+    ):
+        X = as_features(X)
+        Y = as_labels(Y, m=X.shape[1])
+        params = check_parameters(params, n_x=X.shape[0])
+        check_hidden_units(params["W1"].shape[0], X.shape[1])
+        self.activation: Activation = get_activation(activation)
+        self.learning_rate = check_learning_rate(learning_rate)
+        self.ws = Workspace(X, Y, params, self.activation, self.learning_rate)
+        self.history = History(history_bytes)
+        self.cursor = 0
+        self._costs = np.full(1024, np.nan)
+        self._codes = tuple(step.code_for(self.activation) for step in STEPS)
+        dims = self.ws.dims()
+        self._operands = tuple(
+            tuple((name, concrete(name, dims)) for name in step.operands_for(self.activation))
+            for step in STEPS
+        )
+        self.history.save(0, self.ws.theta)
+
+    # ---- where we are
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.ws.X
+
+    @property
+    def Y(self) -> np.ndarray:
+        return self.ws.Y
+
+    @property
+    def n_h(self) -> int:
+        return self.ws.n_h
+
+    @property
+    def iteration(self) -> int:
+        """The iteration the next step belongs to."""
+        return self.cursor // STEPS_PER_ITERATION
+
+    @property
+    def next_index(self) -> int:
+        """The index (0–14) of the next step in its iteration."""
+        return self.cursor % STEPS_PER_ITERATION
+
+    @property
+    def costs(self) -> np.ndarray:
+        """J at the start of each iteration whose cost step has run, oldest first (read-only)."""
+        done = self.cursor // STEPS_PER_ITERATION
+        if self.next_index > STEP_INDEX["cost"]:
+            done += 1
+        view = self._costs[:done]
+        view.flags.writeable = False
+        return view
+
+    @property
+    def event(self) -> Event | None:
+        """The latest event: the step just computed, or None before the first step."""
+        if self.cursor == 0:
+            return None
+        return self._event(self.cursor - 1)
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """W1, b1, W2, b2 as they are now (fresh arrays, one row per hidden unit)."""
+        return self.ws.parameters()
+
+    def state(self) -> Mapping[str, np.ndarray | float]:
+        """Every array that has a value now: X, Y, the parameters, and the steps of the latest
+        iteration computed so far."""
+        return StateView(self)
+
+    def computed(self) -> tuple[str, ...]:
+        """The step names whose values in the workspace belong to the latest iteration."""
+        if self.cursor == 0:
+            return ()
+        return STEP_NAMES[: (self.cursor - 1) % STEPS_PER_ITERATION + 1]
+
+    # ---- one event at a time
+
+    def step(self) -> Event:
+        """Compute the next step and return its event."""
+        index = self.next_index
+        if index == 0:
+            self.history.save(self.iteration, self.ws.theta)
+        STEPS[index].kernel(self.ws)
+        if index == STEP_INDEX["cost"]:
+            self._record_cost(self.iteration, self.ws.cost)
+        self.cursor += 1
+        return self._event(self.cursor - 1)
+
+    def __iter__(self) -> Iterator[Event]:
+        """Events forever, lazily: for event in stepper: …"""
+        while True:
+            yield self.step()
+
+    def back(self) -> Event | None:
+        """Step back one event (recomputed exactly); None when already at the start."""
+        if self.cursor > 0:
+            self.goto(self.cursor - 1)
+        return self.event
+
+    def finish_iteration(self) -> Event:
+        """Step to the end of the current iteration (its last update) and return that event."""
+        event = self.step()
+        while self.next_index != 0:
+            event = self.step()
+        return event
+
+    def goto(self, cursor: int) -> None:
+        """Jump to any position, earlier or later, with every value as it was computed there."""
+        if cursor < 0:
+            raise ValueError(f"cursor {cursor} is before the start")
+        if cursor == 0:
+            self._restore(0)
+            self.cursor = 0
+            return
+        if self.cursor < cursor <= self.cursor + STEPS_PER_ITERATION:
+            while self.cursor < cursor:
+                self.step()
+            return
+        iteration, steps = divmod(cursor - 1, STEPS_PER_ITERATION)
+        self._restore(iteration)
+        self.cursor = iteration * STEPS_PER_ITERATION
+        for _ in range(steps + 1):
+            self.step()
+
+    def goto_iteration(self, iteration: int) -> None:
+        """Jump to the start of `iteration`: its parameters set, none of its steps done yet."""
+        self.goto(iteration * STEPS_PER_ITERATION)
+
+    # ---- many iterations at once
+
+    def run(
+        self,
+        iterations: int | None = None,
+        *,
+        until_converged: bool = False,
+        tolerance: float = DEFAULT_TOLERANCE,
+        window: int = DEFAULT_WINDOW,
+        breakpoints: Sequence[Breakpoint] = (),
+        cancel: Callable[[], bool] | None = None,
+        on_progress: Callable[[Stepper], None] | None = None,
+        progress_every: int = 100,
+    ) -> RunResult:
+        """Run whole iterations on the fast path until one of the stop rules fires.
+
+        `iterations` caps how many (None: no cap, so give `until_converged` or a breakpoint).
+        Converged means |ΔJ| < `tolerance` for `window` iterations in a row. A run that starts
+        mid-iteration first finishes it. Breakpoints on a step stop right after that step;
+        breakpoints on a condition are checked after every whole iteration.
+        """
+        at_steps = {bp.step: bp for bp in breakpoints if bp.step is not None}
+        conditions = [bp for bp in breakpoints if bp.condition is not None]
+        if at_steps:
+            return self._run_to_step(at_steps)
+        done = 0
+        calm = 0
+        if self.next_index:
+            self.finish_iteration()
+            done = 1
+        while iterations is None or done < iterations:
+            if cancel is not None and cancel():
+                return RunResult("cancelled", done, f"paused at iteration {self.iteration}")
+            iteration = self.iteration
+            self.history.save(iteration, self.ws.theta)
+            run_iteration(self.ws)
+            self._record_cost(iteration, self.ws.cost)
+            self.cursor += STEPS_PER_ITERATION
+            done += 1
+            if not (math.isfinite(self.ws.cost) and np.isfinite(self.ws.theta).all()):
+                return self._stop_at_non_finite(iteration, done)
+            if until_converged and iteration > 0:
+                change = abs(self._costs[iteration] - self._costs[iteration - 1])
+                calm = calm + 1 if change < tolerance else 0
+                if calm >= window:
+                    return RunResult(
+                        "converged",
+                        done,
+                        f"converged at iteration {iteration}: |ΔJ| < {tolerance:g} "
+                        f"for {window} iterations",
+                    )
+            for bp in conditions:
+                if bp.condition(self):
+                    return RunResult(
+                        "breakpoint", done, f"breakpoint: {bp.label} (iteration {iteration})", bp
+                    )
+            if on_progress is not None and done % progress_every == 0:
+                on_progress(self)
+        return RunResult("done", done, f"ran {done} iterations")
+
+    def _run_to_step(self, at_steps: Mapping[str, Breakpoint]) -> RunResult:
+        start_iteration = self.iteration
+        while True:
+            event = self.step()
+            if not event.finite:
+                return self._non_finite_result(event, self.iteration - start_iteration)
+            if event.name in at_steps:
+                bp = at_steps[event.name]
+                message = f"breakpoint: {bp.label} (iteration {event.iteration})"
+                return RunResult("breakpoint", self.iteration - start_iteration, message, bp)
+
+    def _stop_at_non_finite(self, iteration: int, done: int) -> RunResult:
+        """Replay `iteration` step by step and stop right after the first non-finite step."""
+        self._restore(iteration)
+        self.cursor = iteration * STEPS_PER_ITERATION
+        for _ in STEPS:
+            event = self.step()
+            if not event.finite:
+                return self._non_finite_result(event, done)
+        return RunResult("non-finite", done, f"a value went non-finite in iteration {iteration}")
+
+    def _non_finite_result(self, event: Event, done: int) -> RunResult:
+        return RunResult(
+            "non-finite",
+            done,
+            f"{event.name} became NaN or Inf at iteration {event.iteration} "
+            f"(step {event.index + 1} of {STEPS_PER_ITERATION}, {event.formula}); "
+            "try a smaller learning rate",
+        )
+
+    # ---- internals
+
+    def _restore(self, iteration: int) -> None:
+        """Set the parameters to those at the start of `iteration`, recomputing if needed."""
+        start, theta = self.history.nearest(iteration)
+        self.ws.theta[...] = theta
+        for earlier in range(start, iteration):
+            self.history.save(earlier, self.ws.theta)
+            run_iteration(self.ws)
+            self._record_cost(earlier, self.ws.cost)
+
+    def _record_cost(self, iteration: int, cost: float) -> None:
+        if iteration >= len(self._costs):
+            grown = np.full(2 * len(self._costs), np.nan)
+            grown[: len(self._costs)] = self._costs
+            self._costs = grown
+        self._costs[iteration] = cost
+
+    def _event(self, position: int) -> Event:
+        """The event for the step at `position`; the workspace must be just past it."""
+        iteration, index = divmod(position, STEPS_PER_ITERATION)
+        step = STEPS[index]
+        if step.name == "cost":
+            value: np.ndarray | float = self.ws.cost
+        else:
+            value = self.ws.full(step.name)
+            value.flags.writeable = False
+        return Event(iteration, index, step, self._codes[index], self._operands[index], value)
+
+
+class StateView(Mapping):
+    """Read-only, lazily expanded values of a stepper's current state, by the slide's names."""
+
+    def __init__(self, stepper: Stepper):
+        self._stepper = stepper
+        self._names = ("X", "Y", *PARAMETER_NAMES, *stepper.computed())
+        self._cache: dict[str, np.ndarray | float] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray | float:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._cache:
+            ws = self._stepper.ws
+            if name == "cost":
+                self._cache[name] = ws.cost
+            elif name in ("X", "Y"):
+                self._cache[name] = _read_only(getattr(ws, name))
+            else:
+                self._cache[name] = _read_only(ws.full(name))
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(self._names))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(self._names))
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.flags.writeable = False
+    return view

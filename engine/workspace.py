@@ -1,0 +1,112 @@
+"""The buffers one network needs on one data set, allocated once and updated in place.
+
+Every step kernel (in `engine.steps`) reads and writes these buffers, so the event path and the
+fast path run the same arithmetic and agree to the last bit. The buffers hold one row per
+*group* of identical hidden units (see `engine.units`); `full` expands a value back to one row
+per unit for anyone outside the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from engine.activations import Activation
+from engine.loss import label_signs
+from engine.shapes import PARAMETER_NAMES, hidden_axis
+from engine.units import UnitGroups
+
+
+class Workspace:
+    """State of one iteration in progress: data, parameters, forward cache and gradients.
+
+    Parameters live in one flat vector `theta` (W1, b1, W2, b2 are views into it) and the
+    gradients in `grads` with the same layout, so a checkpoint is one copy and the fast path's
+    update is one multiply and one subtract. X and Y are never written to.
+    """
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray | None,
+        params: Mapping[str, np.ndarray],
+        activation: Activation,
+        learning_rate: float,
+        units: UnitGroups | None = None,
+    ):
+        W1, b1, W2 = (np.asarray(params[name], dtype=np.float64) for name in ("W1", "b1", "W2"))
+        self.units = units if units is not None else UnitGroups.of_parameters(W1, b1, W2)
+        self.activation = activation
+        self.learning_rate = float(learning_rate)
+        self.X = X
+        self.Y = Y
+        self.n_x, self.m = X.shape
+        self.n_h = self.units.n_units
+        self.inv_m = 1.0 / self.m
+        # (1 − 2y)·z turns the two-branch cross-entropy into one softplus: see steps.cost
+        self.label_sign = None if Y is None else label_signs(Y)
+
+        groups = self.units.n_groups
+        # Each layer's weights and bias sit side by side, [W | b], so that Z = [W | b]·[A; 1]
+        # is one matrix product: the bias rides along as a weight on a row of ones.
+        self.theta = np.zeros(groups * (self.n_x + 1) + groups + 1)
+        self.grads = np.zeros_like(self.theta)
+        self.scaled_grads = np.zeros_like(self.theta)
+        self.Wb1, self.Wb2 = _layer_blocks(self.theta, groups, self.n_x)
+        self.W1, self.b1, self.W2, self.b2 = _split(self.Wb1, self.Wb2, self.n_x, groups)
+        grad_blocks = _layer_blocks(self.grads, groups, self.n_x)
+        self.dW1, self.db1, self.dW2, self.db2 = _split(*grad_blocks, self.n_x, groups)
+        scaled_blocks = _layer_blocks(self.scaled_grads, groups, self.n_x)
+        self.scaled = dict(
+            zip(PARAMETER_NAMES, _split(*scaled_blocks, self.n_x, groups), strict=True)
+        )
+        self.set_parameters(params)
+
+        self.X_ones = np.vstack([X, np.ones((1, self.m))])  # [X; 1] (n[0] + 1, m)
+        self.ones = np.ones((self.m, 1))  # Σᵢ over examples as a product: dZ·1
+        self.Z1 = np.empty((groups, self.m))
+        self.A1_ones = np.ones((groups + 1, self.m))  # [A1; 1]; A1 is a view of its top rows
+        self.A1 = self.A1_ones[:groups]
+        self.slope = np.empty((groups, self.m))
+        self.dZ1 = np.empty((groups, self.m))
+        self.dW1_scratch = np.empty((groups, self.n_x))
+        self.db1_scratch = np.empty((groups, 1))
+        self.Z2 = np.empty((1, self.m))
+        self.A2 = np.empty((1, self.m))
+        self.dZ2 = np.empty((1, self.m))
+        self.cost_terms = np.empty((1, self.m))
+        self.Wb2_weighted = np.empty((1, groups + 1))
+        self.cost = float("nan")
+
+    def set_parameters(self, params: Mapping[str, np.ndarray]) -> None:
+        """Load full (one row per unit) parameters; units of a group must be identical."""
+        for name in PARAMETER_NAMES:
+            value = np.asarray(params[name], dtype=np.float64)
+            axis = hidden_axis(name)
+            reduced = value if axis is None else self.units.reduce(value, axis)
+            getattr(self, name)[...] = reduced
+
+    def full(self, name: str) -> np.ndarray:
+        """A fresh array of `name` with one row (or column) per hidden unit."""
+        value = getattr(self, name)
+        axis = hidden_axis(name)
+        return value.copy() if axis is None else self.units.expand(value, axis)
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {name: self.full(name) for name in PARAMETER_NAMES}
+
+    def dims(self) -> dict[str, int]:
+        """The sizes behind the slide's symbols n[0], n[1], n[2] and m."""
+        return {"n[0]": self.n_x, "n[1]": self.n_h, "n[2]": 1, "m": self.m, "1": 1}
+
+
+def _layer_blocks(flat: np.ndarray, groups: int, n_x: int) -> tuple[np.ndarray, np.ndarray]:
+    """[W1 | b1] (groups, n_x + 1) and [W2 | b2] (1, groups + 1) as views into `flat`."""
+    split = groups * (n_x + 1)
+    return flat[:split].reshape(groups, n_x + 1), flat[split:].reshape(1, groups + 1)
+
+
+def _split(block1: np.ndarray, block2: np.ndarray, n_x: int, groups: int) -> tuple:
+    """W1, b1, W2, b2 as views into the two layer blocks."""
+    return block1[:, :n_x], block1[:, n_x:], block2[:, :groups], block2[:, groups:]
