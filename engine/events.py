@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from engine.steps import Step
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """Step `index` (0–14) of iteration `iteration` (0-based), after it was computed.
 
     `value` is a read-only array with one row (or column) per hidden unit, or a float for the
-    cost. `operands` pairs each operand's name with its concrete shape.
+    cost. `operands` pairs each operand's name with its concrete shape. A named tuple, because
+    the event path makes fifteen of these an iteration and they must be cheap.
     """
 
     iteration: int

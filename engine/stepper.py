@@ -27,6 +27,9 @@ from engine.validation import as_features, as_labels, check_hidden_units, check_
 from engine.workspace import Workspace
 
 DEFAULT_TOLERANCE = 1e-7
+_COST_INDEX = STEP_INDEX["cost"]
+_KERNELS = tuple(step.kernel for step in STEPS)
+_PARAMETER_CHECK_EVERY = 16
 DEFAULT_WINDOW = 10
 
 
@@ -108,7 +111,7 @@ class Stepper:
     def costs(self) -> np.ndarray:
         """J at the start of each iteration whose cost step has run, oldest first (read-only)."""
         done = self.cursor // STEPS_PER_ITERATION
-        if self.next_index > STEP_INDEX["cost"]:
+        if self.next_index > _COST_INDEX:
             done += 1
         view = self._costs[:done]
         view.flags.writeable = False
@@ -119,7 +122,7 @@ class Stepper:
         """The latest event: the step just computed, or None before the first step."""
         if self.cursor == 0:
             return None
-        return self._event(self.cursor - 1)
+        return self._event(*divmod(self.cursor - 1, STEPS_PER_ITERATION))
 
     def parameters(self) -> dict[str, np.ndarray]:
         """W1, b1, W2, b2 as they are now (fresh arrays, one row per hidden unit)."""
@@ -140,14 +143,14 @@ class Stepper:
 
     def step(self) -> Event:
         """Compute the next step and return its event."""
-        index = self.next_index
+        iteration, index = divmod(self.cursor, STEPS_PER_ITERATION)
         if index == 0:
-            self.history.save(self.iteration, self.ws.theta)
-        STEPS[index].kernel(self.ws)
-        if index == STEP_INDEX["cost"]:
-            self._record_cost(self.iteration, self.ws.cost)
+            self.history.save(iteration, self.ws.theta)
+        _KERNELS[index](self.ws)
+        if index == _COST_INDEX:
+            self._record_cost(iteration, self.ws.cost)
         self.cursor += 1
-        return self._event(self.cursor - 1)
+        return self._event(iteration, index)
 
     def __iter__(self) -> Iterator[Event]:
         """Events forever, lazily: for event in stepper: …"""
@@ -222,13 +225,19 @@ class Stepper:
         while iterations is None or done < iterations:
             if cancel is not None and cancel():
                 return RunResult("cancelled", done, f"paused at iteration {self.iteration}")
-            iteration = self.iteration
-            self.history.save(iteration, self.ws.theta)
+            iteration = self.cursor // STEPS_PER_ITERATION
+            if iteration % self.history.stride == 0:
+                self.history.save(iteration, self.ws.theta)
             run_iteration(self.ws)
             self._record_cost(iteration, self.ws.cost)
             self.cursor += STEPS_PER_ITERATION
             done += 1
-            if not (math.isfinite(self.ws.cost) and np.isfinite(self.ws.theta).all()):
+            # a non-finite cost shows at once; a non-finite weight that tanh or σ flattens
+            # may not reach the cost, so the parameters are checked every few iterations too
+            if not math.isfinite(self.ws.cost) or (
+                (iteration % _PARAMETER_CHECK_EVERY == 0 or done == iterations)
+                and not np.isfinite(self.ws.theta).all()
+            ):
                 return self._stop_at_non_finite(iteration, done)
             if until_converged and iteration > 0:
                 change = abs(self._costs[iteration] - self._costs[iteration - 1])
@@ -261,14 +270,17 @@ class Stepper:
                 return RunResult("breakpoint", self.iteration - start_iteration, message, bp)
 
     def _stop_at_non_finite(self, iteration: int, done: int) -> RunResult:
-        """Replay `iteration` step by step and stop right after the first non-finite step."""
-        self._restore(iteration)
-        self.cursor = iteration * STEPS_PER_ITERATION
-        for _ in STEPS:
-            event = self.step()
-            if not event.finite:
-                return self._non_finite_result(event, done)
-        return RunResult("non-finite", done, f"a value went non-finite in iteration {iteration}")
+        """Find the first step that went non-finite, at or up to 16 iterations before
+        `iteration`, and stop right after it."""
+        first = max(0, iteration - _PARAMETER_CHECK_EVERY)
+        for suspect in range(first, iteration + 1):
+            self._restore(suspect)
+            self.cursor = suspect * STEPS_PER_ITERATION
+            for _ in STEPS:
+                event = self.step()
+                if not event.finite:
+                    return self._non_finite_result(event, done)
+        return RunResult("non-finite", done, f"a value went non-finite by iteration {iteration}")
 
     def _non_finite_result(self, event: Event, done: int) -> RunResult:
         return RunResult(
@@ -297,11 +309,10 @@ class Stepper:
             self._costs = grown
         self._costs[iteration] = cost
 
-    def _event(self, position: int) -> Event:
-        """The event for the step at `position`; the workspace must be just past it."""
-        iteration, index = divmod(position, STEPS_PER_ITERATION)
+    def _event(self, iteration: int, index: int) -> Event:
+        """The event for step `index` of `iteration`; the workspace must be just past it."""
         step = STEPS[index]
-        if step.name == "cost":
+        if index == _COST_INDEX:
             value: np.ndarray | float = self.ws.cost
         else:
             value = self.ws.full(step.name)

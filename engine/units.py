@@ -11,7 +11,7 @@ arithmetic does not depend on the others, and cheaper, too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,18 +28,14 @@ class UnitGroups:
     representatives: np.ndarray  # (n_groups,) int
     inverse: np.ndarray  # (n_h,) int
     counts: np.ndarray  # (1, n_groups) float, the multiplicity of each group as a row
+    n_units: int = field(init=False)
+    n_groups: int = field(init=False)
+    all_distinct: bool = field(init=False)  # read by the kernels on every step: kept as a field
 
-    @property
-    def n_units(self) -> int:
-        return len(self.inverse)
-
-    @property
-    def n_groups(self) -> int:
-        return len(self.representatives)
-
-    @property
-    def all_distinct(self) -> bool:
-        return self.n_groups == self.n_units
+    def __post_init__(self):
+        object.__setattr__(self, "n_units", len(self.inverse))
+        object.__setattr__(self, "n_groups", len(self.representatives))
+        object.__setattr__(self, "all_distinct", self.n_groups == self.n_units)
 
     @classmethod
     def distinct(cls, n_units: int) -> UnitGroups:

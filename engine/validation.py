@@ -89,3 +89,13 @@ def check_scale(scale: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise StepnetError(f"init scale {scale!r} must be a finite number ≥ 0, e.g. 0.01")
     return value
+
+
+MAX_SEED = 2**32 - 1  # np.random.RandomState, which the course's initialization uses, takes these
+
+
+def check_seed(seed: int) -> int:
+    whole = isinstance(seed, int | np.integer) and not isinstance(seed, bool)
+    if not whole or not 0 <= seed <= MAX_SEED:
+        raise StepnetError(f"seed {seed!r} must be a whole number from 0 to {MAX_SEED}")
+    return int(seed)

@@ -90,6 +90,8 @@ class Workspace:
     def full(self, name: str) -> np.ndarray:
         """A fresh array of `name` with one row (or column) per hidden unit."""
         value = getattr(self, name)
+        if self.units.all_distinct:
+            return value.copy()
         axis = hidden_axis(name)
         return value.copy() if axis is None else self.units.expand(value, axis)
 

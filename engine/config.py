@@ -1,0 +1,74 @@
+"""One run's settings, as the command line and the app take them, checked in one place."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+
+from engine.activations import get_activation
+from engine.datasets import load_dataset
+from engine.history import DEFAULT_HISTORY_BYTES
+from engine.parameters import initialize, parse_init
+from engine.stepper import Stepper
+from engine.validation import (
+    check_hidden_units,
+    check_iterations,
+    check_learning_rate,
+    check_scale,
+    check_seed,
+)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Data, network and training settings; the defaults are the course's."""
+
+    data: str = "flower"
+    hidden: int = 4
+    activation: str = "tanh"
+    init: str = "random"
+    scale: float = 0.01
+    seed: int = 3
+    learning_rate: float = 1.2
+    iterations: int = 10_000
+
+    def checked(self) -> RunConfig:
+        """The same settings, validated (StepnetError on the first bad one)."""
+        get_activation(self.activation)
+        parse_init(self.init)
+        check_learning_rate(self.learning_rate)
+        check_iterations(self.iterations)
+        check_scale(self.scale)
+        check_seed(self.seed)
+        if self.hidden < 1:
+            check_hidden_units(self.hidden, 1)
+        return self
+
+    def with_changes(self, **changes) -> RunConfig:
+        return replace(self, **changes).checked()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def load_data(self) -> tuple[np.ndarray, np.ndarray]:
+        return load_dataset(self.data)
+
+    def stepper(
+        self,
+        data: tuple[np.ndarray, np.ndarray] | None = None,
+        history_bytes: int = DEFAULT_HISTORY_BYTES,
+    ) -> Stepper:
+        """A fresh stepper at iteration 0; pass `data` to reuse arrays already loaded."""
+        self.checked()
+        X, Y = data if data is not None else self.load_data()
+        check_hidden_units(self.hidden, X.shape[1])
+        params = initialize(self.init, X.shape[0], self.hidden, scale=self.scale, seed=self.seed)
+        return Stepper(
+            X,
+            Y,
+            params,
+            activation=self.activation,
+            learning_rate=self.learning_rate,
+            history_bytes=history_bytes,
+        )
