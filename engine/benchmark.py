@@ -24,6 +24,7 @@ from engine.stepper import Stepper
 from engine.steps import STEPS
 
 LEARNING_RATE = 1.2
+AGREEMENT_ITERATIONS = 100
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ RUNNERS = {"plain": plain_loop, "fast": fast_path, "events": event_path}
 class Timing:
     scenario: str
     seconds: dict[str, float]  # median per runner
-    max_difference: float  # fast path against the plain loop, parameters after the run
+    max_difference: float  # fast path against the plain loop, parameters after a short run
 
     def ratio(self, runner: str) -> float:
         return self.seconds[runner] / self.seconds["plain"]
@@ -130,15 +131,17 @@ def measure(scenario: Scenario, repeats: int = 3) -> Timing:
     X, Y = scenario.data()
     parameters = initialize("random", X.shape[0], scenario.n_h, seed=3)
     samples: dict[str, list[float]] = {name: [] for name in RUNNERS}
-    results = {}
     for _ in range(repeats):
         for name, runner in RUNNERS.items():
             start = time.perf_counter()
-            results[name] = runner(X, Y, parameters, scenario.iterations)
+            runner(X, Y, parameters, scenario.iterations)
             samples[name].append(time.perf_counter() - start)
-    difference = max(
-        float(np.max(np.abs(results["fast"][k] - results["plain"][k]))) for k in parameters
-    )
+    # Over thousands of iterations the dynamics amplify rounding, so agreement is checked on a
+    # short run, where any real difference in the arithmetic would still show.
+    short = min(scenario.iterations, AGREEMENT_ITERATIONS)
+    fast = fast_path(X, Y, parameters, short)
+    plain = plain_loop(X, Y, parameters, short)
+    difference = max(float(np.max(np.abs(fast[k] - plain[k]))) for k in parameters)
     return Timing(
         scenario.name, {name: statistics.median(s) for name, s in samples.items()}, difference
     )

@@ -29,6 +29,7 @@ from engine.workspace import Workspace
 DEFAULT_TOLERANCE = 1e-7
 _COST_INDEX = STEP_INDEX["cost"]
 _KERNELS = tuple(step.kernel for step in STEPS)
+_NAMES = STEP_NAMES
 _PARAMETER_CHECK_EVERY = 16
 DEFAULT_WINDOW = 10
 
@@ -143,13 +144,15 @@ class Stepper:
 
     def step(self) -> Event:
         """Compute the next step and return its event."""
+        # the event path's hot loop: fifteen of these an iteration, so kept flat
+        ws = self.ws
         iteration, index = divmod(self.cursor, STEPS_PER_ITERATION)
         if index == 0:
-            self.history.save(iteration, self.ws.theta)
-        _KERNELS[index](self.ws)
-        if index == _COST_INDEX:
-            self._record_cost(iteration, self.ws.cost)
+            self.history.save(iteration, ws.theta)
+        _KERNELS[index](ws)
         self.cursor += 1
+        if index == _COST_INDEX:
+            self._record_cost(iteration, ws.cost)
         return self._event(iteration, index)
 
     def __iter__(self) -> Iterator[Event]:
@@ -311,13 +314,14 @@ class Stepper:
 
     def _event(self, iteration: int, index: int) -> Event:
         """The event for step `index` of `iteration`; the workspace must be just past it."""
-        step = STEPS[index]
         if index == _COST_INDEX:
             value: np.ndarray | float = self.ws.cost
         else:
-            value = self.ws.full(step.name)
+            value = self.ws.full(_NAMES[index])
             value.flags.writeable = False
-        return Event(iteration, index, step, self._codes[index], self._operands[index], value)
+        return Event(
+            iteration, index, STEPS[index], self._codes[index], self._operands[index], value
+        )
 
 
 class StateView(Mapping):

@@ -37,6 +37,7 @@ class Step:
     code: str  # the course's numpy line; "{g}" and "{slope}" are filled per activation
     operands: tuple[str, ...]  # "g'" stands for the activation's slope operand (A1 or Z1)
     kernel: Callable[[Workspace], None]
+    note: str = ""  # what numpy does behind the formula's back: broadcasting, keepdims
 
     @property
     def shape(self) -> str:
@@ -108,19 +109,19 @@ def _dz1(ws: Workspace) -> None:
     np.multiply(ws.dZ1, ws.slope, out=ws.dZ1)
 
 
-# dW1 and db1 are strided views into the [dW1 | db1] block, which np.dot cannot write to:
-# the products land in a contiguous scratch buffer and the 1/m scaling moves them into place.
+# dW1 and db1 are stored column by column (see Workspace), so their transposes are the
+# contiguous arrays np.dot writes into: dW1ᵀ = X·dZ1ᵀ and db1ᵀ = 1ᵀ·dZ1ᵀ.
 
 
 def _dw1(ws: Workspace) -> None:
-    np.dot(ws.dZ1, ws.X.T, out=ws.dW1_scratch)
-    np.multiply(ws.dW1_scratch, ws.inv_m, out=ws.dW1)
+    np.dot(ws.X, ws.dZ1.T, out=ws.dW1.T)
+    np.multiply(ws.dW1, ws.inv_m, out=ws.dW1)
 
 
 def _db1(ws: Workspace) -> None:
     # Σ over the m examples, kept as a (n[1], 1) column, as a product with ones
-    np.dot(ws.dZ1, ws.ones, out=ws.db1_scratch)
-    np.multiply(ws.db1_scratch, ws.inv_m, out=ws.db1)
+    np.dot(ws.ones.T, ws.dZ1.T, out=ws.db1.T)
+    np.multiply(ws.db1, ws.inv_m, out=ws.db1)
 
 
 # ---- update: θ := θ − α·dθ, each parameter on its own; the fast path does all four at once
@@ -156,6 +157,7 @@ STEPS: tuple[Step, ...] = (
         "Z1 = np.dot(W1, X) + b1",
         ("W1", "X", "b1"),
         _z1,
+        "b[1] (n[1], 1) is broadcast: added to each of the m columns",
     ),
     Step("A1", "forward", 1, "A[1] = g[1](Z[1])", "A1 = {g}", ("Z1",), _a1),
     Step(
@@ -166,6 +168,7 @@ STEPS: tuple[Step, ...] = (
         "Z2 = np.dot(W2, A1) + b2",
         ("W2", "A1", "b2"),
         _z2,
+        "b[2] (n[2], 1) is broadcast: added to each of the m columns",
     ),
     Step("A2", "forward", 2, "A[2] = σ(Z[2])", "A2 = 1 / (1 + np.exp(-Z2))", ("Z2",), _a2),
     Step(
@@ -186,6 +189,7 @@ STEPS: tuple[Step, ...] = (
         "dW2 = (1 / m) * np.dot(dZ2, A1.T)",
         ("dZ2", "A1"),
         _dw2,
+        "the product sums over the m examples; the 1/m makes it an average",
     ),
     Step(
         "db2",
@@ -195,6 +199,8 @@ STEPS: tuple[Step, ...] = (
         "db2 = (1 / m) * np.sum(dZ2, axis=1, keepdims=True)",
         ("dZ2",),
         _db2,
+        "np.sum(…, axis=1, keepdims=True) sums over the m examples and keeps (n[2], 1);"
+        " without keepdims it would be (n[2],)",
     ),
     Step(
         "dZ1",
@@ -204,6 +210,7 @@ STEPS: tuple[Step, ...] = (
         "dZ1 = np.dot(W2.T, dZ2) * {slope}",
         ("W2", "dZ2", "g'"),
         _dz1,
+        "* is the element-wise product of two (n[1], m) matrices",
     ),
     Step(
         "dW1",
@@ -213,6 +220,7 @@ STEPS: tuple[Step, ...] = (
         "dW1 = (1 / m) * np.dot(dZ1, X.T)",
         ("dZ1", "X"),
         _dw1,
+        "the product sums over the m examples; the 1/m makes it an average",
     ),
     Step(
         "db1",
@@ -222,6 +230,8 @@ STEPS: tuple[Step, ...] = (
         "db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)",
         ("dZ1",),
         _db1,
+        "np.sum(…, axis=1, keepdims=True) sums over the m examples and keeps (n[1], 1);"
+        " without keepdims it would be (n[1],)",
     ),
     Step(
         "W1",

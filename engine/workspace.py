@@ -70,8 +70,6 @@ class Workspace:
         self.A1 = self.A1_ones[:groups]
         self.slope = np.empty((groups, self.m))
         self.dZ1 = np.empty((groups, self.m))
-        self.dW1_scratch = np.empty((groups, self.n_x))
-        self.db1_scratch = np.empty((groups, 1))
         self.Z2 = np.empty((1, self.m))
         self.A2 = np.empty((1, self.m))
         self.dZ2 = np.empty((1, self.m))
@@ -104,9 +102,15 @@ class Workspace:
 
 
 def _layer_blocks(flat: np.ndarray, groups: int, n_x: int) -> tuple[np.ndarray, np.ndarray]:
-    """[W1 | b1] (groups, n_x + 1) and [W2 | b2] (1, groups + 1) as views into `flat`."""
+    """[W1 | b1] (groups, n_x + 1) and [W2 | b2] (1, groups + 1) as views into `flat`.
+
+    [W1 | b1] is stored column by column (Fortran order), so that W1 and b1 are each contiguous
+    on their own: element-wise updates on them run at full speed, and np.dot can write dW1ᵀ
+    straight into place.
+    """
     split = groups * (n_x + 1)
-    return flat[:split].reshape(groups, n_x + 1), flat[split:].reshape(1, groups + 1)
+    block1 = flat[:split].reshape((groups, n_x + 1), order="F")
+    return block1, flat[split:].reshape(1, groups + 1)
 
 
 def _split(block1: np.ndarray, block2: np.ndarray, n_x: int, groups: int) -> tuple:

@@ -1,0 +1,68 @@
+"""`stepnet train`: run to convergence with a progress bar, then report the accuracy."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from engine.config import RunConfig
+from engine.diagnostics import accuracy
+from engine.errors import StepnetError
+from engine.parameters import save_parameters
+from engine.stepper import DEFAULT_TOLERANCE
+
+
+def run_train(
+    config: RunConfig,
+    *,
+    print_every: int,
+    tolerance: float | None,
+    save_params: str | None,
+    console: Console | None = None,
+) -> int:
+    console = console or Console()
+    stepper = config.stepper()
+    printed = 0
+
+    def report(stepper) -> None:
+        nonlocal printed
+        costs = stepper.costs
+        while printed < len(costs):
+            if printed % print_every == 0:
+                progress.console.print(f"Cost after iteration {printed}: {costs[printed]:.6f}")
+            printed += 1
+        progress.update(task, completed=stepper.iteration)
+
+    with Progress(
+        TextColumn("training"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("J {task.fields[cost]}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("train", total=config.iterations, cost="…")
+
+        def on_progress(stepper) -> None:
+            report(stepper)
+            progress.update(task, cost=f"{stepper.costs[-1]:.6f}")
+
+        result = stepper.run(
+            config.iterations,
+            until_converged=tolerance is not None,
+            tolerance=tolerance if tolerance is not None else DEFAULT_TOLERANCE,
+            on_progress=on_progress,
+            progress_every=max(1, min(print_every, 250)),
+        )
+        report(stepper)
+    if result.reason == "non-finite":
+        raise StepnetError(result.message)
+    params = stepper.parameters()
+    share = accuracy(params, stepper.X, stepper.Y, config.activation)
+    console.print(f"{result.message}; final cost {stepper.costs[-1]:.6f}")
+    console.print(f"training accuracy: {100 * share:.2f}%")
+    if save_params:
+        path = save_parameters(save_params, params)
+        console.print(f"parameters saved to {path}")
+    return 0
