@@ -85,10 +85,19 @@ def update(
 ) -> dict[str, np.ndarray]:
     """New parameters θ − α·dθ for each of W1, b1, W2, b2; the inputs are left as they were."""
     learning_rate = check_learning_rate(learning_rate)
+    params = check_parameters(params, n_x=_features_of(params))
+    missing = [name for name in GRADIENT_NAMES if name not in grads]
+    if missing:
+        raise StepnetError(
+            f"grads lack {', '.join(missing)}: pass the dict that engine.backward returned"
+        )
     new = {}
     for name in PARAMETER_NAMES:
-        parameter = np.array(params[name], dtype=np.float64)
-        gradient = np.asarray(grads["d" + name], dtype=np.float64)
+        parameter = params[name]  # a fresh float64 copy, updated in place below
+        try:
+            gradient = np.asarray(grads["d" + name], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise StepnetError(f"grads: d{name} is not an array of numbers") from None
         if gradient.shape != parameter.shape:
             raise StepnetError(
                 f"d{name} has shape {gradient.shape} but {name} has {parameter.shape}: "
@@ -104,6 +113,16 @@ def predict(
 ) -> np.ndarray:
     """0/1 labels (1, m): 1 where A2 > 0.5, as the course predicts."""
     return (forward(params, X, activation)["A2"] > 0.5).astype(np.int64)
+
+
+def _features_of(params: Mapping[str, np.ndarray]) -> int:
+    """n_x as W1's shape says, or 0 when W1 is missing or malformed (check_parameters names
+    that problem)."""
+    try:
+        shape = np.shape(params["W1"])
+    except (KeyError, ValueError):
+        return 0
+    return shape[1] if len(shape) == 2 else 0
 
 
 def _check_cache(cache: Mapping[str, np.ndarray], *, n_h: int, m: int) -> dict[str, np.ndarray]:

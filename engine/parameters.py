@@ -20,6 +20,7 @@ import numpy as np
 
 from engine.errors import StepnetError
 from engine.shapes import PARAMETER_NAMES
+from engine.validation import check_hidden_units
 
 INIT_CHOICES = "random, zeros, constant:C (for example constant:0.5) or a path to a .npz file"
 
@@ -48,6 +49,7 @@ def initialize(
     spec: str, n_x: int, n_h: int, *, scale: float = 0.01, seed: int = 3
 ) -> dict[str, np.ndarray]:
     """Fresh parameters for a network with n_x inputs and n_h hidden units."""
+    check_hidden_units(n_h, 1)  # before allocating: n_h = 0 or 10**9 must fail with a message
     choice = parse_init(spec)
     if choice == "random":
         rng = np.random.RandomState(seed)

@@ -83,6 +83,7 @@ class Stepper:
             for step in STEPS
         )
         self.history.save(0, self.ws.theta)
+        self._start_theta = self.ws.theta.copy()  # parameters when the latest iteration began
 
     # ---- where we are
 
@@ -129,6 +130,11 @@ class Stepper:
         """W1, b1, W2, b2 as they are now (fresh arrays, one row per hidden unit)."""
         return self.ws.parameters()
 
+    def iteration_start_parameters(self) -> dict[str, np.ndarray]:
+        """W1, b1, W2, b2 as they were when the latest event's iteration began: the 'old'
+        values beside an update step's new ones."""
+        return self.ws.parameters_from(self._start_theta)
+
     def state(self) -> Mapping[str, np.ndarray | float]:
         """Every array that has a value now: X, Y, the parameters, and the steps of the latest
         iteration computed so far."""
@@ -149,6 +155,7 @@ class Stepper:
         iteration, index = divmod(self.cursor, STEPS_PER_ITERATION)
         if index == 0:
             self.history.save(iteration, ws.theta)
+            np.copyto(self._start_theta, ws.theta)
         _KERNELS[index](ws)
         self.cursor += 1
         if index == _COST_INDEX:
@@ -216,6 +223,31 @@ class Stepper:
         mid-iteration first finishes it. Breakpoints on a step stop right after that step;
         breakpoints on a condition are checked after every whole iteration.
         """
+        # A diverging run overflows on its way to Inf/NaN; the run detects that and says where,
+        # so numpy's own warnings would only repeat it, noisily.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._run(
+                iterations,
+                until_converged,
+                tolerance,
+                window,
+                breakpoints,
+                cancel,
+                on_progress,
+                progress_every,
+            )
+
+    def _run(
+        self,
+        iterations,
+        until_converged,
+        tolerance,
+        window,
+        breakpoints,
+        cancel,
+        on_progress,
+        progress_every,
+    ) -> RunResult:
         at_steps = {bp.step: bp for bp in breakpoints if bp.step is not None}
         conditions = [bp for bp in breakpoints if bp.condition is not None]
         if at_steps:
@@ -231,6 +263,7 @@ class Stepper:
             iteration = self.cursor // STEPS_PER_ITERATION
             if iteration % self.history.stride == 0:
                 self.history.save(iteration, self.ws.theta)
+            np.copyto(self._start_theta, self.ws.theta)
             run_iteration(self.ws)
             self._record_cost(iteration, self.ws.cost)
             self.cursor += STEPS_PER_ITERATION
@@ -282,7 +315,9 @@ class Stepper:
             for _ in STEPS:
                 event = self.step()
                 if not event.finite:
-                    return self._non_finite_result(event, done)
+                    # `done` counted every iteration up to `iteration`; the stepper now stands
+                    # inside `suspect`, so only the ones before it are whole
+                    return self._non_finite_result(event, done - (iteration - suspect) - 1)
         return RunResult("non-finite", done, f"a value went non-finite by iteration {iteration}")
 
     def _non_finite_result(self, event: Event, done: int) -> RunResult:

@@ -39,8 +39,12 @@ class Workspace:
         self.units = units if units is not None else UnitGroups.of_parameters(W1, b1, W2)
         self.activation = activation
         self.learning_rate = float(learning_rate)
-        self.X = X
-        self.Y = Y
+        # X is stored once, inside [X; 1]; the engine's own copy, so that a caller changing
+        # their array later cannot make Z1 and dW1 see different data
+        self.X_ones = np.vstack([X, np.ones((1, X.shape[1]))])
+        self.X = self.X_ones[: X.shape[0]]
+        self.X_ones.flags.writeable = False
+        self.Y = None if Y is None else np.array(Y, dtype=np.float64)
         self.n_x, self.m = X.shape
         self.n_h = self.units.n_units
         self.inv_m = 1.0 / self.m
@@ -63,7 +67,6 @@ class Workspace:
         )
         self.set_parameters(params)
 
-        self.X_ones = np.vstack([X, np.ones((1, self.m))])  # [X; 1] (n[0] + 1, m)
         self.ones = np.ones((self.m, 1))  # Σᵢ over examples as a product: dZ·1
         self.Z1 = np.empty((groups, self.m))
         self.A1_ones = np.ones((groups + 1, self.m))  # [A1; 1]; A1 is a view of its top rows
@@ -87,14 +90,25 @@ class Workspace:
 
     def full(self, name: str) -> np.ndarray:
         """A fresh array of `name` with one row (or column) per hidden unit."""
-        value = getattr(self, name)
+        return self._expanded(name, getattr(self, name))
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {name: self.full(name) for name in PARAMETER_NAMES}
+
+    def parameters_from(self, theta: np.ndarray) -> dict[str, np.ndarray]:
+        """Full W1, b1, W2, b2 read from another flat vector laid out like `theta`."""
+        groups = self.units.n_groups
+        views = _split(*_layer_blocks(theta, groups, self.n_x), self.n_x, groups)
+        return {
+            name: self._expanded(name, value)
+            for name, value in zip(PARAMETER_NAMES, views, strict=True)
+        }
+
+    def _expanded(self, name: str, value: np.ndarray) -> np.ndarray:
         if self.units.all_distinct:
             return value.copy()
         axis = hidden_axis(name)
         return value.copy() if axis is None else self.units.expand(value, axis)
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {name: self.full(name) for name in PARAMETER_NAMES}
 
     def dims(self) -> dict[str, int]:
         """The sizes behind the slide's symbols n[0], n[1], n[2] and m."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 
 from engine.activations import ACTIVATIONS
 from engine.config import RunConfig
@@ -40,9 +41,7 @@ def _add_setup_options(parser: argparse.ArgumentParser, iterations: int) -> None
         "--scale", type=float, default=defaults.scale, help="random init: randn × scale"
     )
     group.add_argument("--seed", type=int, default=defaults.seed, help="random init seed")
-    group.add_argument(
-        "--learning-rate", type=float, default=defaults.learning_rate, help="α"
-    )
+    group.add_argument("--learning-rate", type=float, default=defaults.learning_rate, help="α")
     group.add_argument("--iterations", type=int, default=iterations, help="iterations to run")
 
 
@@ -67,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--save-params", metavar="PATH.npz", help="write W1, b1, W2, b2 here")
 
+    snapshot = commands.add_parser("snapshot", help="render the app after N steps to an SVG")
+    _add_setup_options(snapshot, RunConfig().iterations)
+    snapshot.add_argument("--steps", type=int, default=0, help="steps to take first")
+    snapshot.add_argument("--size", default="120x40", help="WIDTHxHEIGHT, e.g. 80x24")
+    snapshot.add_argument("-o", "--output", required=True, metavar="FILE.svg")
+
     bench = commands.add_parser("bench", help="time the engine against a plain numpy loop")
     bench.add_argument("--repeats", type=int, default=3, help="interleaved rounds (median)")
     bench.add_argument(
@@ -89,6 +94,9 @@ def config_from(args: argparse.Namespace) -> RunConfig:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # stepnet detects NaN and Inf itself and names the step; numpy's overflow warnings on the
+    # way there would only clutter the terminal (or the app's screen)
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"engine\.")
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args)
@@ -127,6 +135,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             tolerance=args.tolerance,
             save_params=args.save_params,
         )
+    if args.command == "snapshot":
+        from tui.snapshot import parse_size, write_snapshot
+
+        path = write_snapshot(config, args.steps, parse_size(args.size), args.output)
+        print(f"wrote {path}")
+        return 0
     from tui.app_command import run_app
 
     return run_app(config)
