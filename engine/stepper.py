@@ -250,31 +250,33 @@ class Stepper:
     ) -> RunResult:
         at_steps = {bp.step: bp for bp in breakpoints if bp.step is not None}
         conditions = [bp for bp in breakpoints if bp.condition is not None]
-        if at_steps:
-            return self._run_to_step(at_steps)
         done = 0
         calm = 0
-        if self.next_index:
-            self.finish_iteration()
-            done = 1
         while iterations is None or done < iterations:
             if cancel is not None and cancel():
                 return RunResult("cancelled", done, f"paused at iteration {self.iteration}")
-            iteration = self.cursor // STEPS_PER_ITERATION
-            if iteration % self.history.stride == 0:
-                self.history.save(iteration, self.ws.theta)
-            np.copyto(self._start_theta, self.ws.theta)
-            run_iteration(self.ws)
-            self._record_cost(iteration, self.ws.cost)
-            self.cursor += STEPS_PER_ITERATION
+            iteration = self.iteration
+            if at_steps or self.next_index:
+                # one step at a time to the end of this iteration: a step breakpoint may be on
+                # the way, and a run that starts mid-iteration finishes it first
+                stop = self._steps_to_boundary(at_steps, done)
+                if stop is not None:
+                    return stop
+            else:
+                if iteration % self.history.stride == 0:
+                    self.history.save(iteration, self.ws.theta)
+                np.copyto(self._start_theta, self.ws.theta)
+                run_iteration(self.ws)
+                self._record_cost(iteration, self.ws.cost)
+                self.cursor += STEPS_PER_ITERATION
+                # a non-finite cost shows at once; a non-finite weight that tanh or σ flattens
+                # may not reach the cost, so the parameters are checked every few iterations
+                if not math.isfinite(self.ws.cost) or (
+                    (iteration % _PARAMETER_CHECK_EVERY == 0 or done + 1 == iterations)
+                    and not np.isfinite(self.ws.theta).all()
+                ):
+                    return self._stop_at_non_finite(iteration, done)
             done += 1
-            # a non-finite cost shows at once; a non-finite weight that tanh or σ flattens
-            # may not reach the cost, so the parameters are checked every few iterations too
-            if not math.isfinite(self.ws.cost) or (
-                (iteration % _PARAMETER_CHECK_EVERY == 0 or done == iterations)
-                and not np.isfinite(self.ws.theta).all()
-            ):
-                return self._stop_at_non_finite(iteration, done)
             if until_converged and iteration > 0:
                 change = abs(self._costs[iteration] - self._costs[iteration - 1])
                 calm = calm + 1 if change < tolerance else 0
@@ -294,16 +296,19 @@ class Stepper:
                 on_progress(self)
         return RunResult("done", done, f"ran {done} iterations")
 
-    def _run_to_step(self, at_steps: Mapping[str, Breakpoint]) -> RunResult:
-        start_iteration = self.iteration
+    def _steps_to_boundary(self, at_steps: Mapping[str, Breakpoint], done: int) -> RunResult | None:
+        """Step to the end of the current iteration; a RunResult if something stops the run."""
         while True:
             event = self.step()
             if not event.finite:
-                return self._non_finite_result(event, self.iteration - start_iteration)
+                return self._non_finite_result(event, done)
             if event.name in at_steps:
                 bp = at_steps[event.name]
+                finished = done + (1 if self.next_index == 0 else 0)
                 message = f"breakpoint: {bp.label} (iteration {event.iteration})"
-                return RunResult("breakpoint", self.iteration - start_iteration, message, bp)
+                return RunResult("breakpoint", finished, message, bp)
+            if self.next_index == 0:
+                return None
 
     def _stop_at_non_finite(self, iteration: int, done: int) -> RunResult:
         """Find the first step that went non-finite, at or up to 16 iterations before
@@ -315,9 +320,9 @@ class Stepper:
             for _ in STEPS:
                 event = self.step()
                 if not event.finite:
-                    # `done` counted every iteration up to `iteration`; the stepper now stands
-                    # inside `suspect`, so only the ones before it are whole
-                    return self._non_finite_result(event, done - (iteration - suspect) - 1)
+                    # `done` counts the iterations before `iteration`; the stepper now stands
+                    # inside `suspect`, so only the ones before that are whole
+                    return self._non_finite_result(event, done - (iteration - suspect))
         return RunResult("non-finite", done, f"a value went non-finite by iteration {iteration}")
 
     def _non_finite_result(self, event: Event, done: int) -> RunResult:

@@ -330,3 +330,30 @@ def test_train_returns_the_steppers_parameters():
     stepper = Stepper(X, Y, engine.initialize("random", 2, 4, seed=3))
     stepper.run(50)
     assert_same_parameters(params, stepper.parameters())
+
+
+def test_a_run_checks_conditions_even_with_a_step_breakpoint_set():
+    from engine.conditions import at_iteration, at_step
+
+    stepper = new_stepper("tanh", n_h=4)
+    first = stepper.run(10, breakpoints=[at_step("dW1")])
+    assert first.reason == "breakpoint" and stepper.event.name == "dW1"
+    assert stepper.event.iteration == 0
+
+    # continuing: the end of iteration 0 comes before the next dW1, and its condition fires
+    second = stepper.run(10, breakpoints=[at_step("dW1"), at_iteration(0)])
+    assert second.reason == "breakpoint" and second.breakpoint.label == "iteration 0"
+    assert stepper.cursor == STEPS_PER_ITERATION
+
+
+def test_a_step_breakpoint_run_still_honours_cancel_and_the_iteration_cap():
+    from engine.conditions import at_step
+
+    stepper = new_stepper("tanh", n_h=4)
+    assert stepper.run(10, breakpoints=[at_step("dW1")], cancel=lambda: True).reason == (
+        "cancelled"
+    )
+    assert stepper.cursor == 0
+    stepper.step()
+    assert stepper.run(0, breakpoints=[at_step("dW1")]).reason == "done"
+    assert stepper.cursor == 1
