@@ -38,3 +38,22 @@ def _ratio(ratio: float, target: float | None) -> str:
         return f"{ratio:.2f}"
     mark = "✓" if ratio <= target else "✗"
     return f"{ratio:.2f} {mark} ≤{target:g}"
+
+
+def run_app_bench(console: Console | None = None) -> int:
+    from tui.benchmark_app import measure_app
+
+    console = console or Console()
+    with console.status("timing the app headless at 120x40 …"):
+        timing = measure_app()
+    console.print(
+        f"step key → repainted screen: median {1000 * timing.step_latency_median:.1f} ms, "
+        f"90th percentile {1000 * timing.step_latency_p90:.1f} ms over {timing.steps} steps "
+        f"(target < 30 ms)"
+    )
+    console.print(
+        f"run inside the app: {timing.app_iterations_per_second:,.0f} iterations/s against "
+        f"{timing.engine_iterations_per_second:,.0f} headless = {100 * timing.run_ratio:.0f}% "
+        "(target ≥ 80%)"
+    )
+    return 0

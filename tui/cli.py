@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the step-through debugger.",
     )
     _add_setup_options(parser, RunConfig().iterations)
+    parser.add_argument("--resume", metavar="FILE", help="reopen a session saved with s in the app")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     trace = commands.add_parser("trace", help="print every step of some iterations")
@@ -76,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=3, help="interleaved rounds (median)")
     bench.add_argument(
         "--only", choices=("flower", "scale"), help="time one scenario instead of both"
+    )
+    bench.add_argument(
+        "--app", action="store_true", help="time the app instead: step latency, run speed"
     )
     return parser
 
@@ -118,6 +122,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if args.repeats < 1:
             raise StepnetError(f"--repeats {args.repeats}: give 1 or more")
+        if args.app:
+            from tui.bench_command import run_app_bench
+
+            return run_app_bench()
         return run_bench([args.only] if args.only else ["flower", "scale"], args.repeats)
     config = config_from(args)
     if args.command == "trace":
@@ -143,7 +151,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     from tui.app_command import run_app
 
-    return run_app(config)
+    return run_app(config, resume=args.resume)
 
 
 if __name__ == "__main__":

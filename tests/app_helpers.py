@@ -1,0 +1,26 @@
+"""Building the app for tests, and reading what it shows."""
+
+from __future__ import annotations
+
+from engine.config import RunConfig
+from tui.app import StepnetApp
+from tui.session import Session
+
+WIDE = (120, 40)
+SMALL = (80, 24)
+
+_DATA: dict[str, tuple] = {}
+
+
+def new_app(**changes) -> StepnetApp:
+    """The app on the default setup (flower, n_h=4, tanh, α=1.2, seed 3), with `changes`."""
+    config = RunConfig(**changes)
+    if config.data not in _DATA:
+        _DATA[config.data] = config.load_data()
+    return StepnetApp(Session(config, data=_DATA[config.data]))
+
+
+def panel_text(app: StepnetApp, selector: str) -> str:
+    """The plain text a Static-based panel shows now."""
+    content = app.screen.query_one(selector).content
+    return getattr(content, "plain", str(content))

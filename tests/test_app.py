@@ -1,0 +1,279 @@
+"""The app driven with real key presses: every binding, run and pause, stepping back, symmetry,
+save and resume, watches and breakpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import numpy as np
+import pytest
+from app_helpers import SMALL, WIDE, new_app, panel_text
+from textual import events
+
+from engine.steps import STEPS, STEPS_PER_ITERATION
+from tui.commands import COMMANDS
+from tui.components.help_screen import HelpScreen
+from tui.components.prompt_screen import PromptScreen
+from tui.session import Session
+
+
+async def type_answer(pilot, text: str) -> None:
+    """Answer the open prompt: digits are typed key by key, anything else pasted."""
+    assert isinstance(pilot.app.screen, PromptScreen)
+    field = pilot.app.screen.query_one("Input")
+    field.value = ""
+    if text.isdigit():
+        await pilot.press(*text)
+    else:
+        field.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL])
+async def test_n_and_space_step_forward_and_the_formula_panel_follows(size):
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        for expected, key in enumerate(["n", "space", "n", "n", "n"], start=1):
+            await pilot.press(key)
+            stepper = app.session.stepper
+            assert stepper.cursor == expected
+            assert stepper.event.formula in panel_text(app, "#formula")
+            assert app.view.event.name == STEPS[expected - 1].name
+
+
+async def test_p_steps_back_across_an_iteration_boundary_exactly():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(STEPS_PER_ITERATION + 2):
+            await pilot.press("n")
+        Z1_of_iteration_1 = app.session.stepper.state()["Z1"].copy()
+        b2_after_iteration_0 = app.session.stepper.parameters()["b2"]
+        await pilot.press("p", "p")
+        event = app.session.stepper.event
+        assert (event.iteration, event.name) == (0, "b2")
+        np.testing.assert_array_equal(event.value, b2_after_iteration_0)
+        await pilot.press("n")
+        np.testing.assert_array_equal(app.session.stepper.state()["Z1"], Z1_of_iteration_1)
+
+
+async def test_p_at_the_start_says_so_instead_of_failing():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("p")
+        assert app.session.stepper.cursor == 0
+        assert "already at the start" in panel_text(app, "#status")
+
+
+async def test_i_finishes_the_iteration():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n", "n", "i")
+        assert app.session.stepper.cursor == STEPS_PER_ITERATION
+        await pilot.press("i")
+        assert app.session.stepper.cursor == 2 * STEPS_PER_ITERATION
+
+
+async def test_r_runs_in_the_background_and_r_again_pauses_within_100_ms():
+    app = new_app(iterations=1_000_000)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        deadline = time.monotonic() + 5
+        while app.session.stepper.iteration < 200 and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        assert app.running
+        await pilot.press("n")  # ignored while running: stepping would race the worker
+        # the key goes in as a terminal would send it; pilot.press would also wait for the
+        # screen to settle, which is not what a user waits for
+        pressed = time.monotonic()
+        app.post_message(events.Key("r", "r"))
+        while app.running and time.monotonic() - pressed < 2:
+            await asyncio.sleep(0.001)
+        assert not app.running
+        assert time.monotonic() - pressed < 0.1
+        assert "paused at iteration" in panel_text(app, "#status")
+        stopped_at = app.session.stepper.cursor
+        await pilot.press("n")
+        assert app.session.stepper.cursor == stopped_at + 1
+
+
+async def test_r_runs_to_convergence_or_the_iteration_limit():
+    app = new_app(iterations=300)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.stepper.iteration == 300
+        assert "iteration limit (300)" in panel_text(app, "#status")
+        assert app.view.iteration == 299
+
+
+async def test_g_goes_to_an_iteration_exactly():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("g")
+        await type_answer(pilot, "25")
+        stepper = app.session.stepper
+        assert stepper.cursor == 25 * STEPS_PER_ITERATION + 1
+        W1_at_25 = stepper.state()["W1"].copy()
+        await pilot.press("g")
+        await type_answer(pilot, "3")
+        await pilot.press("g")
+        await type_answer(pilot, "25")
+        np.testing.assert_array_equal(stepper.state()["W1"], W1_at_25)
+        await pilot.press("g")
+        await type_answer(pilot, "soon")
+        assert "not an iteration" in panel_text(app, "#status")
+
+
+async def test_z_makes_every_hidden_unit_identical_and_x_breaks_the_symmetry():
+    app = new_app(init="constant:0.5")
+    async with app.run_test(size=WIDE) as pilot:
+        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+        await pilot.press("x")
+        assert "hidden units identical: 0/4" in panel_text(app, "#status")
+        await pilot.press("z")
+        assert app.session.config.init == "zeros"
+        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+
+
+async def test_symmetry_holds_through_a_run_after_constant_init():
+    app = new_app(init="constant:0.5", activation="sigmoid", iterations=50)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        params = app.session.stepper.parameters()
+        assert not np.all(params["W1"] == 0.5)  # it learned
+        assert (params["W1"] == params["W1"][0]).all()
+        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+
+
+async def test_a_cycles_the_activation_and_plus_minus_change_n_h():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("a")
+        assert app.session.config.activation == "sigmoid"
+        await pilot.press("plus")
+        assert app.session.config.hidden == 5
+        assert app.view.dims["n[1]"] == 5
+        await pilot.press("minus", "minus")
+        assert app.session.config.hidden == 3
+
+
+async def test_square_brackets_halve_and_double_the_learning_rate():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("right_square_bracket")
+        assert app.session.config.learning_rate == 2.4
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert app.session.config.learning_rate == 0.6
+        assert "α 0.6" in panel_text(app, "#status")
+
+
+async def test_k_sets_a_breakpoint_that_stops_a_run():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(10):  # dW1
+            await pilot.press("n")
+        await pilot.press("k")
+        assert "dW1" in app.view.breakpoints
+        assert "●" in panel_text(app, "#steps")
+        await pilot.press("i", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        event = app.session.stepper.event
+        assert (event.iteration, event.name) == (1, "dW1")
+        assert "breakpoint: dW1" in panel_text(app, "#status")
+        await pilot.press("k")
+        assert "dW1" not in app.view.breakpoints
+
+
+async def test_w_adds_a_watch_and_refuses_a_bad_one_in_place():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("w")
+        await type_answer(pilot, "abs(dW1).max()")
+        assert "dW1 is not computed yet" in panel_text(app, "#watches")
+        for _ in range(10):
+            await pilot.press("n")
+        expected = np.abs(app.session.stepper.state()["dW1"]).max()
+        assert f"{expected:.4g}"[:5] in panel_text(app, "#watches")
+        await pilot.press("w")
+        await type_answer(pilot, "__import__('os').system('true')")
+        assert len(app.session.watches) == 1
+        assert "not allowed" in panel_text(app, "#status") or "cannot" in panel_text(app, "#status")
+
+
+async def test_s_saves_a_session_that_resumes_exactly(tmp_path):
+    app = new_app(init="constant:0.5", activation="sigmoid")
+    path = tmp_path / "lesson.json"
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(40):
+            await pilot.press("n")
+        await pilot.press("k", "w")
+        await type_answer(pilot, "W2 @ A1")
+        await pilot.press("s")
+        await type_answer(pilot, str(path))
+        assert path.exists()
+        original = app.session.stepper
+    resumed = Session.resume(str(path))
+    assert resumed.stepper.cursor == original.cursor
+    for name, value in original.parameters().items():
+        np.testing.assert_array_equal(resumed.stepper.parameters()[name], value)
+    np.testing.assert_array_equal(resumed.stepper.event.value, original.event.value)
+    assert resumed.step_breakpoints == {original.event.name}
+    assert [watch.text for watch in resumed.watches] == ["W2 @ A1"]
+
+
+async def test_question_mark_shows_help_for_every_command_and_escape_closes_it():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = panel_text(app, "#help-text")
+        for command in COMMANDS:
+            assert command.help in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_every_key_in_the_command_table_is_bound_to_its_action():
+    """The command table is the one source of keys (the tests above press each of them)."""
+    app = new_app()
+    async with app.run_test(size=WIDE):
+        bound = app.screen.active_bindings
+        for command in COMMANDS:
+            for key in command.keys.split(","):
+                assert bound[key].binding.action == command.action, key
+
+
+async def test_a_terminal_too_small_gets_a_message_not_a_crash():
+    app = new_app()
+    async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()
+        assert "at least 60×20" in panel_text(app, "#too-small")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.session.stepper.event.formula in panel_text(app, "#formula")
+
+
+async def test_no_color_renders_without_crashing(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for key in ("n", "n", "n", "n", "n", "i", "question_mark", "escape", "z", "n"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.is_running

@@ -1,0 +1,70 @@
+"""Pictures of the app, compared with accepted SVGs in tests/__snapshots__.
+
+Plain `def` tests (pytest-textual-snapshot runs the app itself). Every picture here was looked
+at before it was accepted; `pytest --snapshot-update` rewrites them all, so look again after.
+"""
+
+from __future__ import annotations
+
+from engine.config import RunConfig
+from engine.steps import STEP_INDEX
+from tui.snapshot import build_app
+
+WIDE = (120, 40)
+SMALL = (80, 24)
+
+
+def steps_to(name: str, iteration: int = 0) -> int:
+    """How many steps put `name` of `iteration` on screen."""
+    return iteration * 15 + STEP_INDEX[name] + 1
+
+
+def test_start_screen(snap_compare):
+    assert snap_compare(build_app(RunConfig()), terminal_size=WIDE)
+
+
+def test_forward_step_z1(snap_compare):
+    assert snap_compare(build_app(RunConfig(), steps_to("Z1")), terminal_size=WIDE)
+
+
+def test_cost_step(snap_compare):
+    assert snap_compare(build_app(RunConfig(), steps_to("cost")), terminal_size=WIDE)
+
+
+def test_backward_step_dz1(snap_compare):
+    assert snap_compare(build_app(RunConfig(), steps_to("dZ1")), terminal_size=WIDE)
+
+
+def test_update_step_w1(snap_compare):
+    assert snap_compare(build_app(RunConfig(), steps_to("W1", 2)), terminal_size=WIDE)
+
+
+def test_zero_init_after_a_50_iteration_run(snap_compare):
+    # sigmoid hidden units: zero weights still learn (A1 = 0.5), and stay identical
+    app = build_app(RunConfig(init="zeros", activation="sigmoid"))
+
+    async def run_50(pilot):
+        app.session.stepper.run(50)
+        app.refresh_from_session()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_50)
+
+
+def test_breakpoint_hit(snap_compare):
+    app = build_app(RunConfig(), steps_to("dW1"))
+
+    async def break_and_run(pilot):
+        await pilot.press("k", "r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=break_and_run)
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(build_app(RunConfig()), press=["question_mark"], terminal_size=WIDE)
+
+
+def test_small_terminal_80x24(snap_compare):
+    assert snap_compare(build_app(RunConfig(), steps_to("dW1")), terminal_size=SMALL)

@@ -1,0 +1,319 @@
+"""The step-through debugger: panels beside each other, keys from one table, a run worker.
+
+The app is thin: keys become calls on a Session (tui/session.py), and every panel redraws from
+the View the session returns. A run to convergence happens in a thread worker that hands over a
+View at most 20 times a second; the run message replaces any stale one still queued.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from textual import events, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from engine.conditions import ACCEPTED_FORMS
+from engine.errors import StepnetError
+from engine.stepper import RunResult
+from tui.commands import COMMANDS, bindings
+from tui.components.boundary_panel import BoundaryPanel
+from tui.components.cost_panel import CostPanel
+from tui.components.formula_panel import FormulaPanel
+from tui.components.help_screen import HelpScreen
+from tui.components.network_panel import NetworkPanel
+from tui.components.prompt_screen import PromptScreen
+from tui.components.status_bar import StatusBar
+from tui.components.steps_panel import StepsPanel
+from tui.components.value_panel import ValuePanel
+from tui.components.watch_panel import WatchPanel
+from tui.session import Session
+from tui.view import View
+
+MIN_SIZE = (60, 20)
+DEFAULT_SESSION_FILE = "stepnet-session.json"
+WIDE_SIZE = (110, 32)
+PANELS = (
+    "NetworkPanel, FormulaPanel, StepsPanel, StatusBar, ValuePanel, BoundaryPanel, CostPanel, "
+    "WatchPanel"
+)
+# what may still be done while a run is under way
+WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
+
+
+class RunProgress(Message):
+    """A View from the run worker; a newer one replaces an older one still in the queue."""
+
+    def __init__(self, view: View) -> None:
+        super().__init__()
+        self.view = view
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RunProgress)
+
+
+class RunFinished(Message):
+    def __init__(self, result: RunResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+def layout_for(width: int, height: int) -> str:
+    if width < MIN_SIZE[0] or height < MIN_SIZE[1]:
+        return "tiny"
+    if width < WIDE_SIZE[0] or height < WIDE_SIZE[1]:
+        return "compact"
+    return "wide"
+
+
+class StepnetApp(App):
+    CSS_PATH = "stepnet.tcss"
+    TITLE = "stepnet"
+    BINDINGS = bindings()
+    layout_mode: reactive[str] = reactive("wide", recompose=True)
+    running: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.view: View = session.view()
+        self._pause = threading.Event()
+
+    # ---- layout
+
+    def compose(self) -> ComposeResult:
+        mode = layout_for(*self.size) if self.size.width else "wide"
+        self.set_reactive(StepnetApp.layout_mode, mode)
+        self.screen.set_class(mode == "compact", "-compact")
+        if mode == "tiny":
+            yield Static(self._too_small_text(), id="too-small")
+            return
+        if mode == "wide":
+            with Horizontal(id="main"):
+                with Vertical(id="left"):
+                    yield NetworkPanel(id="network")
+                    yield StepsPanel(id="steps")
+                with Vertical(id="center"):
+                    yield FormulaPanel(id="formula")
+                    yield ValuePanel(id="value")
+                with Vertical(id="right"):
+                    yield BoundaryPanel(id="boundary")
+                    yield CostPanel(id="cost")
+                    yield WatchPanel(id="watches")
+        else:
+            yield FormulaPanel(id="formula")
+            with TabbedContent(id="tabs"):
+                with TabPane("value", id="tab-value"):
+                    yield ValuePanel(id="value")
+                with TabPane("steps", id="tab-steps"):
+                    yield StepsPanel(id="steps")
+                with TabPane("network", id="tab-network"):
+                    yield NetworkPanel(id="network")
+                with TabPane("boundary", id="tab-boundary"):
+                    yield BoundaryPanel(id="boundary")
+                with TabPane("cost", id="tab-cost"):
+                    yield CostPanel(id="cost")
+                with TabPane("watches", id="tab-watches"):
+                    yield WatchPanel(id="watches")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def _too_small_text(self, size=None) -> str:
+        width, height = size or self.size
+        return (
+            f"stepnet needs a terminal of at least {MIN_SIZE[0]}×{MIN_SIZE[1]}; "
+            f"this one is {width}×{height}. Enlarge it, or press q to quit."
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        # the event carries the new size; self.size may not have caught up yet
+        mode = layout_for(*event.size)
+        if mode != self.layout_mode:
+            self.layout_mode = mode
+        elif mode == "tiny":
+            self.screen.query_one("#too-small", Static).update(self._too_small_text(event.size))
+
+    def watch_layout_mode(self) -> None:
+        self.call_after_refresh(self.show_view, self.view)
+
+    def on_mount(self) -> None:
+        self.show_view(self.view)
+
+    # ---- drawing
+
+    def show_view(self, view: View) -> None:
+        self.view = view
+        with self.batch_update():  # one repaint for all the panels
+            for panel in self.query(PANELS).results():
+                panel.show(view)
+
+    def refresh_from_session(self) -> None:
+        self.show_view(self.session.view())
+
+    # ---- which actions apply now
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.running and action not in WHILE_RUNNING:
+            return None  # shown greyed out in the footer
+        return True
+
+    # ---- actions (one per command in tui/commands.py)
+
+    def action_step(self) -> None:
+        self.session.step()
+        self.refresh_from_session()
+
+    def action_back(self) -> None:
+        self.session.back()
+        self.refresh_from_session()
+
+    def action_finish_iteration(self) -> None:
+        self.session.finish_iteration()
+        self.refresh_from_session()
+
+    def action_run(self) -> None:
+        if self.running:
+            self._pause.set()
+            return
+        self._pause.clear()
+        self.running = True
+        self._run_in_worker()
+
+    @work(thread=True, exclusive=True, group="run")
+    def _run_in_worker(self) -> None:
+        result = self.session.run(self._pause, lambda view: self.post_message(RunProgress(view)))
+        self.post_message(RunFinished(result))
+
+    def on_run_progress(self, message: RunProgress) -> None:
+        if self.running:
+            self.show_view(message.view)
+
+    def on_run_finished(self, message: RunFinished) -> None:
+        self.running = False
+        self.refresh_from_session()
+
+    def action_goto(self) -> None:
+        def answer(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                iteration = int(text)
+                if iteration < 0:
+                    raise ValueError
+            except ValueError:
+                self._tell(f"{text!r} is not an iteration: give a whole number ≥ 0")
+                return
+            self.session.goto_iteration(iteration)
+            self.refresh_from_session()
+
+        self.push_screen(
+            PromptScreen("Go to iteration:", f"0 … any (now {self.view.iteration})"), answer
+        )
+
+    def action_zero_init(self) -> None:
+        self.session.zero_init()
+        self.refresh_from_session()
+
+    def action_random_init(self) -> None:
+        self.session.random_init()
+        self.refresh_from_session()
+
+    def action_next_activation(self) -> None:
+        self.session.next_activation()
+        self.refresh_from_session()
+
+    def action_hidden(self, delta: int) -> None:
+        self.session.change_hidden(delta)
+        self.refresh_from_session()
+
+    def action_learning_rate(self, factor: float) -> None:
+        self.session.scale_learning_rate(factor)
+        self.refresh_from_session()
+
+    def action_toggle_breakpoint(self) -> None:
+        self.session.toggle_step_breakpoint()
+        self.refresh_from_session()
+
+    def action_add_watch(self) -> None:
+        self._ask(
+            "Watch expression:", "abs(dW1).max() · W2 @ A1 · A1[:, 0]", self.session.add_watch
+        )
+
+    def action_add_breakpoint(self) -> None:
+        self._ask(f"Break when ({ACCEPTED_FORMS}):", "cost rises", self.session.add_breakpoint)
+
+    def action_clear_breakpoints(self) -> None:
+        self.session.clear_breakpoints()
+        self.refresh_from_session()
+
+    def action_remove_watches(self) -> None:
+        self.session.remove_watches()
+        self.refresh_from_session()
+
+    def action_save(self) -> None:
+        def save(path: str) -> None:
+            try:
+                self.session.save(path)
+            except StepnetError as error:
+                self.session.message = str(error)
+
+        self._ask("Save the session to:", "", save, value=DEFAULT_SESSION_FILE)
+
+    def _ask(self, question: str, placeholder: str, then, value: str = "") -> None:
+        """Ask in a prompt; hand a non-empty answer to `then`, then redraw."""
+
+        def answered(text: str | None) -> None:
+            if text:
+                then(text)
+                self.refresh_from_session()
+
+        self.push_screen(PromptScreen(question, placeholder, value), answered)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def on_value_panel_cursor_moved(self, message: ValuePanel.CursorMoved) -> None:
+        self.session.selection = (message.row, message.col)
+
+    def on_steps_panel_picked(self, message: StepsPanel.Picked) -> None:
+        if self.running:
+            return
+        self.session.run_to_step(message.name)
+        self.refresh_from_session()
+
+    def _tell(self, text: str) -> None:
+        self.session.message = text
+        self.refresh_from_session()
+
+    # ---- command palette: the same table as the keys
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in COMMANDS:
+            action = command.action.partition("(")[0]
+            if self.check_action(action, ()) is not True:
+                continue
+            keys = command.key_display or command.keys.split(",")[0]
+            yield SystemCommand(
+                f"{command.label} ({keys})",
+                command.help,
+                lambda action=command.action: self.run_action(action),
+            )
+        if not self.running:
+            yield SystemCommand(
+                "add breakpoint condition…",
+                "Stop a run when: cost rises, non-finite, grad norm < 1e-4, dead unit, "
+                "saturated, symmetry kept/broken, iteration N, or a step name.",
+                self.action_add_breakpoint,
+            )
+            yield SystemCommand(
+                "remove all breakpoints", "Clear every breakpoint.", self.action_clear_breakpoints
+            )
+            yield SystemCommand(
+                "remove all watches", "Clear every watch expression.", self.action_remove_watches
+            )
+        yield from super().get_system_commands(screen)
