@@ -277,3 +277,19 @@ async def test_no_color_renders_without_crashing(monkeypatch):
             await pilot.press(key)
         await pilot.pause()
         assert app.is_running
+
+
+async def test_resizing_between_layouts_keeps_the_footer_keys_and_the_step():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n", "n", "n")
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        assert app.layout_mode == "compact"
+        assert len(app.screen.query("FooterKey")) >= 5
+        assert app.session.stepper.event.formula in panel_text(app, "#formula")
+        await pilot.resize_terminal(*WIDE)
+        await pilot.pause()
+        assert app.layout_mode == "wide"
+        assert len(app.screen.query("FooterKey")) >= 5
+        assert "▶" in panel_text(app, "#steps")

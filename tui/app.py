@@ -139,10 +139,24 @@ class StepnetApp(App):
             self.screen.query_one("#too-small", Static).update(self._too_small_text(event.size))
 
     def watch_layout_mode(self) -> None:
-        self.call_after_refresh(self.show_view, self.view)
+        self.call_after_refresh(self._after_recompose)
+
+    def _after_recompose(self) -> None:
+        self.show_view(self.view)
+        self._focus_matrix()
+        self.refresh_bindings()  # a footer composed anew learns the keys from this signal
+
+    def _focus_matrix(self) -> None:
+        """Arrow keys move the value panel's cursor, not the tabs."""
+        for panel in self.screen.query(ValuePanel).results():
+            if self.session.selection is not None:
+                panel.cursor = self.session.selection
+        for matrix in self.screen.query("#value-matrix").results():
+            matrix.focus()
 
     def on_mount(self) -> None:
         self.show_view(self.view)
+        self._focus_matrix()
 
     # ---- drawing
 
