@@ -293,3 +293,20 @@ async def test_resizing_between_layouts_keeps_the_footer_keys_and_the_step():
         assert app.layout_mode == "wide"
         assert len(app.screen.query("FooterKey")) >= 5
         assert "▶" in panel_text(app, "#steps")
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+async def test_a_diverging_run_stops_and_names_the_step_without_crashing():
+    app = new_app(activation="relu", learning_rate=1e6)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        event = app.session.stepper.event
+        assert not event.finite
+        status = panel_text(app, "#status")
+        assert f"{event.name} became NaN or Inf at iteration {event.iteration}" in status
+        assert "accuracy n/a" in status or "accuracy" in status
+        for key in ("n", "p", "i"):
+            await pilot.press(key)
+        assert app.is_running

@@ -375,7 +375,10 @@ async def test_boundary_panel_with_non_finite_parameters_says_so():
     view = trained_view()
     state = dict(view.state)
     state["W1"] = np.full_like(state["W1"], np.nan)
-    drawn = await rendered(BoundaryPanel, LARGE, dataclasses.replace(view, state=state))
+    accuracy = plotting.training_accuracy(state, view.config.activation)  # None: not finite
+    drawn = await rendered(
+        BoundaryPanel, LARGE, dataclasses.replace(view, state=state, accuracy=accuracy)
+    )
     assert "NaN or Inf" in " ".join(text_of(drawn.content))
     assert "n/a" in drawn.title
     assert_every_segment_styled(drawn.content, drawn.width)

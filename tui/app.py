@@ -7,6 +7,7 @@ View at most 20 times a second; the run message replaces any stale one still que
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterable
 
@@ -36,12 +37,16 @@ from tui.session import Session
 from tui.view import View
 
 MIN_SIZE = (60, 20)
+RUN_SWITCH_INTERVAL = 0.02  # seconds
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
 PANELS = (
     "NetworkPanel, FormulaPanel, StepsPanel, StatusBar, ValuePanel, BoundaryPanel, CostPanel, "
     "WatchPanel"
 )
+# While a run goes, the step on screen is always an iteration's last update; these panels show
+# what moves (the cost, the boundary, the numbers) and the others catch up when it stops.
+RUNNING_PANELS = "StatusBar, BoundaryPanel, CostPanel, WatchPanel"
 # what may still be done while a run is under way
 WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
 
@@ -163,7 +168,7 @@ class StepnetApp(App):
     def show_view(self, view: View) -> None:
         self.view = view
         with self.batch_update():  # one repaint for all the panels
-            for panel in self.query(PANELS).results():
+            for panel in self.screen.query(RUNNING_PANELS if view.running else PANELS).results():
                 panel.show(view)
 
     def refresh_from_session(self) -> None:
@@ -200,7 +205,16 @@ class StepnetApp(App):
 
     @work(thread=True, exclusive=True, group="run")
     def _run_in_worker(self) -> None:
-        result = self.session.run(self._pause, lambda view: self.post_message(RunProgress(view)))
+        # The run holds the GIL in slices of many small numpy calls; longer slices mean fewer
+        # hand-overs to the screen thread, which still gets in often enough to pause in time.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(RUN_SWITCH_INTERVAL)
+        try:
+            result = self.session.run(
+                self._pause, lambda view: self.post_message(RunProgress(view))
+            )
+        finally:
+            sys.setswitchinterval(interval)
         self.post_message(RunFinished(result))
 
     def on_run_progress(self, message: RunProgress) -> None:

@@ -47,13 +47,13 @@ def run_app_bench(console: Console | None = None) -> int:
     with console.status("timing the app headless at 120x40 …"):
         timing = measure_app()
     console.print(
-        f"step key → repainted screen: median {1000 * timing.step_latency_median:.1f} ms, "
-        f"90th percentile {1000 * timing.step_latency_p90:.1f} ms over {timing.steps} steps "
-        f"(target < 30 ms)"
+        f"step key → screen shows the step: median {1000 * timing.shown_median:.1f} ms; "
+        f"→ screen settled: median {1000 * timing.settled_median:.1f} ms, 90th percentile "
+        f"{1000 * timing.settled_p90:.1f} ms; over {timing.steps} steps (target < 30 ms)"
     )
-    console.print(
-        f"run inside the app: {timing.app_iterations_per_second:,.0f} iterations/s against "
-        f"{timing.engine_iterations_per_second:,.0f} headless = {100 * timing.run_ratio:.0f}% "
-        "(target ≥ 80%)"
-    )
+    for iterations, ratio in timing.run_ratios.items():
+        console.print(
+            f"run of {iterations:,} iterations inside the app, key to end, against the same "
+            f"run headless: {100 * ratio:.0f}% of the headless speed (target ≥ 80%)"
+        )
     return 0

@@ -24,7 +24,7 @@ from tui.session_file import SessionData, capture, load_session, save_session
 from tui.view import View, WatchLine, take_view
 from tui.watch import Watch
 
-FRAME_SECONDS = 0.05  # at most 20 screen updates a second while running
+FRAME_SECONDS = 0.1  # at most 10 screen updates a second while running: enough to watch
 MAX_HIDDEN_IN_APP = 64
 
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine.config import RunConfig
-from engine.diagnostics import Symmetry, accuracy, symmetry
+from engine.diagnostics import Symmetry, symmetry
 from engine.events import Event
 from engine.stepper import Stepper
 from engine.steps import STEPS_PER_ITERATION
+from tui.plotting import training_accuracy
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class View:
     start_parameters: Mapping[str, np.ndarray]  # W1 … b2 when the event's iteration began
     costs: np.ndarray  # J per iteration, read-only
     symmetry: Symmetry
-    accuracy: float  # share of training examples classified right by the current parameters
+    accuracy: float | None  # share of training examples right now; None once NaN/Inf appear
     dims: Mapping[str, int]  # n[0], n[1], n[2], m
     breakpoints: frozenset[str] = frozenset()  # step names with a breakpoint
     running: bool = False
@@ -80,7 +81,7 @@ def take_view(
         start_parameters=stepper.iteration_start_parameters(),
         costs=np.array(stepper.costs),
         symmetry=symmetry(params),
-        accuracy=accuracy(params, stepper.X, stepper.Y, config.activation),
+        accuracy=training_accuracy(state, config.activation),
         dims=stepper.ws.dims(),
         breakpoints=breakpoints,
         running=running,

@@ -93,10 +93,18 @@ class BoundaryPanel(Widget):
 
     def show(self, view: View) -> None:
         self._view = view
-        self._accuracy = plotting.training_accuracy(view.state, view.config.activation)
+        self._accuracy = view.accuracy
         self._update_title()
-        self._strips = None
-        self.refresh()
+        if not self.size.area:
+            self._strips = None
+            self.refresh()
+            return
+        strips = self._render_strips()
+        # the picture is quantised, so during a run most frames look the same: repainting an
+        # unchanged picture would cost the run more than anything else on screen
+        if strips != self._strips:
+            self._strips = strips
+            self.refresh()
 
     # ---- Textual
 

@@ -71,7 +71,7 @@ class CostPanel(Widget):
 
     def show(self, view: View) -> None:
         self._view = view
-        self._accuracy = plotting.training_accuracy(view.state, view.config.activation)
+        self._accuracy = view.accuracy
         self._strips = None
         self.refresh()
 

@@ -23,7 +23,8 @@ def status_content(view: View) -> Content:
     init = f"random×{config.scale:g}" if config.init == "random" else config.init
     symmetry = view.symmetry
     state = "running" if view.running else f"iteration {view.iteration}"
-    numbers = Content(f"{state} · J {cost} · accuracy {100 * view.accuracy:.1f}% · ")
+    accuracy = "n/a" if view.accuracy is None else f"{100 * view.accuracy:.1f}%"
+    numbers = Content(f"{state} · J {cost} · accuracy {accuracy} · ")
     identical = Content.styled(
         f"hidden units identical: {symmetry.identical_units}/{symmetry.n_units} "
         f"(max diff {symmetry.max_difference:.3g})",
