@@ -11,6 +11,7 @@ cancel request.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,18 @@ _KERNELS = tuple(step.kernel for step in STEPS)
 _NAMES = STEP_NAMES
 _PARAMETER_CHECK_EVERY = 16
 DEFAULT_WINDOW = 10
+
+
+def _quiet_overflow(method):
+    """A diverging run overflows on its way to Inf/NaN; the run detects that and says where,
+    so numpy's own warnings would only repeat it, noisily."""
+
+    @functools.wraps(method)
+    def quietly(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return method(*args, **kwargs)
+
+    return quietly
 
 
 @dataclass(frozen=True)
@@ -204,6 +217,7 @@ class Stepper:
 
     # ---- many iterations at once
 
+    @_quiet_overflow
     def run(
         self,
         iterations: int | None = None,
@@ -223,31 +237,6 @@ class Stepper:
         mid-iteration first finishes it. Breakpoints on a step stop right after that step;
         breakpoints on a condition are checked after every whole iteration.
         """
-        # A diverging run overflows on its way to Inf/NaN; the run detects that and says where,
-        # so numpy's own warnings would only repeat it, noisily.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._run(
-                iterations,
-                until_converged,
-                tolerance,
-                window,
-                breakpoints,
-                cancel,
-                on_progress,
-                progress_every,
-            )
-
-    def _run(
-        self,
-        iterations,
-        until_converged,
-        tolerance,
-        window,
-        breakpoints,
-        cancel,
-        on_progress,
-        progress_every,
-    ) -> RunResult:
         at_steps = {bp.step: bp for bp in breakpoints if bp.step is not None}
         conditions = [bp for bp in breakpoints if bp.condition is not None]
         done = 0
@@ -290,7 +279,10 @@ class Stepper:
             for bp in conditions:
                 if bp.condition(self):
                     return RunResult(
-                        "breakpoint", done, f"breakpoint: {bp.label} (iteration {iteration})", bp
+                        "breakpoint",
+                        done,
+                        f"breakpoint: {bp.label} (iteration {iteration})",
+                        bp,
                     )
             if on_progress is not None and done % progress_every == 0:
                 on_progress(self)

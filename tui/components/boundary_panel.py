@@ -22,11 +22,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.strip import Strip
-from textual.widget import Widget
 
 from engine.errors import StepnetError
 from engine.functional import forward
 from tui import plotting
+from tui.components.strip_panel import StripPanel
 from tui.plotting import BOTH, LEVELS_PER_CLASS, ONLY_0, ONLY_1
 from tui.view import View
 
@@ -49,7 +49,7 @@ NO_VIEW = "the boundary appears once there is a network"
 NOT_FINITE = "W or b holds NaN or Inf: no regions to draw"
 
 
-class BoundaryPanel(Widget):
+class BoundaryPanel(StripPanel):
     """Call `show(view)` after each update; draws at whatever size the layout gives it."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -87,7 +87,6 @@ class BoundaryPanel(Widget):
         self._view: View | None = None
         self._accuracy: float | None = None
         self._grid: _Grid | None = None
-        self._strips: list[Strip] | None = None
 
     # ---- public
 
@@ -108,22 +107,9 @@ class BoundaryPanel(Widget):
 
     # ---- Textual
 
-    def render_line(self, y: int) -> Strip:
-        if self._strips is None:
-            self._strips = self._render_strips()
-        if 0 <= y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
-
     def on_resize(self, event: events.Resize) -> None:
         self._update_title()
-        self._strips = None
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        # a theme change recolours every cell
-        super().notify_style_update()
-        self._strips = None
+        super().on_resize(event)
 
     # ---- drawing
 

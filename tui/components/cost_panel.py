@@ -15,12 +15,11 @@ from typing import ClassVar
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.strip import Strip
-from textual.widget import Widget
 
 from engine.steps import STEP_INDEX
 from tui import plotting
+from tui.components.strip_panel import StripPanel
 from tui.plotting import AREA, BAND, BAND_OVER_AREA, EMPTY, LOWER_BLOCKS
 from tui.view import View
 
@@ -32,7 +31,7 @@ BLOCKS = len(LOWER_BLOCKS)  # a chart cell's code is kind · BLOCKS + eighths fi
 MIN_CHART_WIDTH = 8
 
 
-class CostPanel(Widget):
+class CostPanel(StripPanel):
     """Call `show(view)` after each update; draws at whatever size the layout gives it."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -65,7 +64,6 @@ class CostPanel(Widget):
         self.border_title = "cost J"
         self._view: View | None = None
         self._accuracy: float | None = None
-        self._strips: list[Strip] | None = None
 
     # ---- public
 
@@ -74,23 +72,6 @@ class CostPanel(Widget):
         self._accuracy = view.accuracy
         self._strips = None
         self.refresh()
-
-    # ---- Textual
-
-    def render_line(self, y: int) -> Strip:
-        if self._strips is None:
-            self._strips = self._render_strips()
-        if 0 <= y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._strips = None
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips = None
 
     # ---- drawing
 
