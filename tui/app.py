@@ -81,7 +81,9 @@ class StepnetApp(App):
     TITLE = "stepnet"
     BINDINGS = bindings()
     layout_mode: reactive[str] = reactive("wide", recompose=True)
-    running: reactive[bool] = reactive(False, bindings=True)
+    # check_action turns most keys off while a run goes; the footer is not redrawn to grey them
+    # out, because that redraw alone costs a short run a tenth of its speed
+    running: reactive[bool] = reactive(False)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
