@@ -34,13 +34,12 @@ from typing import BinaryIO
 import numpy as np
 
 from engine.errors import StepnetError
+from engine.validation import MAX_SEED  # np.random.RandomState's range, which flower needs
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 SUPPORTED_EXTENSIONS = (".csv", ".npz")
 LABEL_COLUMN_NAMES = ("y", "label")
 
-# np.random.RandomState, which `flower` needs for fidelity, takes seeds in [0, 2**32).
-MAX_SEED = 2**32 - 1
 
 _HOW_TO_WRITE = {
     ".csv": "write a header line naming the columns, then one example per line",
