@@ -310,3 +310,15 @@ async def test_a_diverging_run_stops_and_names_the_step_without_crashing():
         for key in ("n", "p", "i"):
             await pilot.press(key)
         assert app.is_running
+
+
+async def test_panels_keep_up_while_the_help_screen_covers_them():
+    app = new_app(iterations=300)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r", "question_mark")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "iteration 299" in panel_text(app, "#formula")

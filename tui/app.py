@@ -170,7 +170,8 @@ class StepnetApp(App):
     def show_view(self, view: View) -> None:
         self.view = view
         with self.batch_update():  # one repaint for all the panels
-            for panel in self.screen.query(RUNNING_PANELS if view.running else PANELS).results():
+            # App.query searches the main screen, also while help or a prompt is on top
+            for panel in self.query(RUNNING_PANELS if view.running else PANELS).results():
                 panel.show(view)
 
     def refresh_from_session(self) -> None:
@@ -180,7 +181,7 @@ class StepnetApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.running and action not in WHILE_RUNNING:
-            return None  # shown greyed out in the footer
+            return None  # refused: stepping would race the run's worker
         return True
 
     # ---- actions (one per command in tui/commands.py)
