@@ -2,7 +2,7 @@
 
 The app is thin: keys become calls on a Session (tui/session.py), and every panel redraws from
 the View the session returns. A run to convergence happens in a thread worker that hands over a
-View at most 20 times a second; the run message replaces any stale one still queued.
+View at most 5 times a second; the run message replaces any stale one still queued.
 """
 
 from __future__ import annotations
