@@ -1,14 +1,13 @@
 """The step-through debugger: panels beside each other, keys from one table, a run worker.
 
 The app is thin: keys become calls on a Session (tui/session.py), and every panel redraws from
-the View the session returns. A run to convergence happens in a thread worker that hands over a
-View at most 5 times a second; the run message replaces any stale one still queued.
+the View the session returns. A run to convergence goes in a child process (tui/child_run.py),
+watched by a thread worker that hands over a View at most 5 times a second; the run message
+replaces any stale one still queued.
 """
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Iterable
 
 from textual import events, work
@@ -22,6 +21,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from engine.conditions import ACCEPTED_FORMS
 from engine.errors import StepnetError
 from engine.stepper import RunResult
+from tui.child_run import new_cancel_event, run_in_child
 from tui.commands import COMMANDS, bindings
 from tui.components.boundary_panel import BoundaryPanel
 from tui.components.cost_panel import CostPanel
@@ -37,7 +37,6 @@ from tui.session import Session
 from tui.view import View
 
 MIN_SIZE = (60, 20)
-RUN_SWITCH_INTERVAL = 0.02  # seconds
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
 PANELS = (
@@ -89,7 +88,7 @@ class StepnetApp(App):
         super().__init__()
         self.session = session
         self.view: View = session.view()
-        self._pause = threading.Event()
+        self._pause = new_cancel_event()
 
     # ---- layout
 
@@ -165,6 +164,9 @@ class StepnetApp(App):
         self.show_view(self.view)
         self._focus_matrix()
 
+    def on_unmount(self) -> None:
+        self._pause.set()  # quitting mid-run: the run's process stops too
+
     # ---- drawing
 
     def show_view(self, view: View) -> None:
@@ -208,16 +210,9 @@ class StepnetApp(App):
 
     @work(thread=True, exclusive=True, group="run")
     def _run_in_worker(self) -> None:
-        # The run holds the GIL in slices of many small numpy calls; longer slices mean fewer
-        # hand-overs to the screen thread, which still gets in often enough to pause in time.
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(RUN_SWITCH_INTERVAL)
-        try:
-            result = self.session.run(
-                self._pause, lambda view: self.post_message(RunProgress(view))
-            )
-        finally:
-            sys.setswitchinterval(interval)
+        result = run_in_child(
+            self.session, self._pause, lambda view: self.post_message(RunProgress(view))
+        )
         self.post_message(RunFinished(result))
 
     def on_run_progress(self, message: RunProgress) -> None:
