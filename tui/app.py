@@ -51,14 +51,14 @@ WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
 
 
 class RunProgress(Message):
-    """A View from the run worker; a newer one replaces an older one still in the queue."""
+    """A View from the run; a newer one, or the run's end, supersedes it if it is still queued."""
 
     def __init__(self, view: View) -> None:
         super().__init__()
         self.view = view
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, RunProgress)
+        return isinstance(message, RunProgress | RunFinished)
 
 
 class RunFinished(Message):

@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 
 from engine.stepper import RunResult, Stepper
 from tui.session import FRAME_SECONDS, Session
@@ -87,10 +88,10 @@ def _run_and_report(
 ) -> None:
     # the child shares the terminal with the app: nothing of it may reach the screen
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the child
+    frames = _FrameSender(sender)
     try:
-        result = session.run(
-            cancel, lambda view: sender.send(("view", view)), frame_seconds=frame_seconds
-        )
+        result = session.run(cancel, frames.offer, frame_seconds=frame_seconds)
+        frames.close()
         index = None
         if result.breakpoint is not None:
             index = session.breakpoints.index(result.breakpoint)
@@ -103,9 +104,49 @@ def _run_and_report(
         )
         sender.send(("done", outcome))
     except Exception:
+        frames.close()
         sender.send(("failed", traceback.format_exc()))
     finally:
         sender.close()
+
+
+class _FrameSender:
+    """Sends Views from a thread of its own, so the run never waits for the screen.
+
+    A View is bigger than a pipe's buffer, and the screen's side reads it only between redraws:
+    sent from the run's thread, each View would stall the run until the screen got round to it.
+    The newest View waits here; one the screen never got to is replaced, not queued.
+    """
+
+    def __init__(self, sender: Connection):
+        self._sender = sender
+        self._waiting: bytes | None = None
+        self._closed = False
+        self._ready = threading.Condition()
+        self._thread = threading.Thread(target=self._send_forever, daemon=True)
+        self._thread.start()
+
+    def offer(self, view: View) -> None:
+        frame = ForkingPickler.dumps(("view", view))
+        with self._ready:
+            self._waiting = frame
+            self._ready.notify()
+
+    def close(self) -> None:
+        """Send the View still waiting, then stop: the connection is the caller's again."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify()
+        self._thread.join()
+
+    def _send_forever(self) -> None:
+        while True:
+            with self._ready:
+                self._ready.wait_for(lambda: self._waiting is not None or self._closed)
+                frame, self._waiting = self._waiting, None
+                if frame is None:
+                    return
+            self._sender.send_bytes(frame)
 
 
 def _adopt(session: Session, outcome: _Outcome) -> RunResult:

@@ -24,8 +24,8 @@ from tui.session_file import SessionData, capture, load_session, save_session
 from tui.view import View, WatchLine, take_view
 from tui.watch import Watch
 
-FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: each one takes the
-# GIL from the run for ~15 ms, and 5 a second keep a run at ≥ 80% of its headless speed
+FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
+# cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
 MAX_HIDDEN_IN_APP = 64
 
 
