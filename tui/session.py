@@ -20,6 +20,7 @@ from engine.config import RunConfig
 from engine.errors import StepnetError
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
+from tui.derived_state import DerivedState
 from tui.session_file import SessionData, capture, load_session, save_session
 from tui.view import View, WatchLine, take_view
 from tui.watch import Watch
@@ -83,7 +84,7 @@ class Session:
         return view.with_watches(self._watch_lines(view))
 
     def _watch_lines(self, view: View) -> tuple[WatchLine, ...]:
-        state = {**view.state, "learning_rate": self.config.learning_rate}
+        state = DerivedState(view, self.config.learning_rate)
         return tuple(
             WatchLine(watch.text, watch.evaluate(state, cursor=view.cursor), watch.history)
             for watch in self.watches
