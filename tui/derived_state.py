@@ -23,9 +23,10 @@ _PARAMETERS = ("W1", "b1", "W2", "b2")
 class DerivedState(Mapping):
     """A View's state with the derived names of tui.watch.DERIVED_NAMES added, computed lazily."""
 
-    def __init__(self, view: View, learning_rate: float):
+    def __init__(self, view: View, learning_rate: float, extra: Mapping[str, object] | None = None):
         self._view = view
-        self._base = {**view.state, "learning_rate": learning_rate}
+        # `extra`: what a lesson's sweep adds (sweep_accuracy, sweep_cost)
+        self._base = {**view.state, "learning_rate": learning_rate, **(extra or {})}
         # the parameters this iteration's steps were computed from (W1 … in the state may be
         # updated already): the collapse and the loops must match Z1, A2 and dW1 on screen
         self._used = view.start_parameters

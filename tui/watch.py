@@ -54,6 +54,7 @@ DERIVED_NAMES = (
     *("iteration", "costs", "accuracy", "identical_units", "unit_difference"),
     *("saturation", "dead_units", "W_prime", "b_prime"),
     *("loop_Z1", "loop_dW1", "loop_db1", "loop_dW2", "loop_db2"),
+    *("sweep_accuracy", "sweep_cost"),  # only in a lesson's sweep beat
 )
 NAMES = (*ARRAY_NAMES, *SIZE_NAMES, *RATE_NAMES, *DERIVED_NAMES)
 
