@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 from engine.config import RunConfig
+from tui.lesson_file import Lesson
 from tui.session import Session
 
 
@@ -17,4 +18,15 @@ def run_app(config: RunConfig, resume: str | None = None) -> int:
     # scribble over the screen.
     warnings.simplefilter("ignore", RuntimeWarning)
     StepnetApp(session).run()
+    return 0
+
+
+def run_app_in_lesson(lesson: Lesson) -> int:
+    """The debugger with the lesson's notes beside the panels, at its first beat."""
+    from tui.app import StepnetApp
+    from tui.lesson_player import LessonPlayer
+
+    player = LessonPlayer(lesson)  # loads the data before the screen switches over
+    warnings.simplefilter("ignore", RuntimeWarning)
+    StepnetApp(player.session, lesson=player).run()
     return 0
