@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from app_helpers import SMALL, WIDE, new_app, panel_text
+from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text
 from textual import events
 
 from engine.steps import STEPS, STEPS_PER_ITERATION
@@ -250,7 +250,7 @@ async def test_q_quits():
 
 async def test_every_key_in_the_command_table_is_bound_to_its_action():
     """The command table is the one source of keys (the tests above press each of them)."""
-    app = new_app()
+    app = lesson_app("zero-initialization")  # in a lesson, the beat keys are live too
     async with app.run_test(size=WIDE):
         bound = app.screen.active_bindings
         for command in COMMANDS:
