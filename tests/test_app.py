@@ -280,6 +280,38 @@ async def test_no_color_renders_without_crashing(monkeypatch):
         assert app.is_running
 
 
+@pytest.mark.parametrize(
+    ("color_system", "refused"),
+    [("standard", ("38;5;", "48;5;", "38;2;", "48;2;")), ("256", ("38;2;", "48;2;"))],
+)
+async def test_16_and_256_colour_terminals_get_only_their_colours(
+    monkeypatch, color_system, refused
+):
+    """What a terminal is sent, as a 16- or 256-colour console turns the screen into bytes."""
+    import textual.constants
+    from textual._compositor import CompositorUpdate
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", color_system)
+    app = new_app()
+    sent: list[str] = []
+    original = app._display
+
+    def display(screen, renderable) -> None:
+        original(screen, renderable)
+        if isinstance(renderable, CompositorUpdate):
+            sent.append(renderable.render_segments(app.console))
+
+    app._display = display
+    async with app.run_test(size=WIDE) as pilot:
+        for key in ("n", "n", "n", "n", "n", "n", "n", "n", "n", "n", "question_mark", "escape"):
+            await pilot.press(key)
+        await pilot.pause()
+    assert app.console.color_system == color_system
+    text = "".join(sent)
+    assert "\x1b[" in text and "dW1" in text
+    assert not [code for code in refused if code in text]
+
+
 async def test_resizing_between_layouts_keeps_the_footer_keys_and_the_step():
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
