@@ -161,7 +161,7 @@ def test_the_file_is_json_with_the_marker_and_full_precision_arrays(tmp_path):
 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == "stepnet-session"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["config"] == config.to_dict()
     for name in PARAMETER_NAMES:
         assert document["initial_parameters"][name] == start[name].tolist()
@@ -374,12 +374,12 @@ def test_a_foreign_file_is_not_a_session(tmp_path, content):
 def test_a_file_from_a_newer_stepnet(tmp_path):
     path = saved(tmp_path)
     document = json.loads(path.read_text())
-    document["version"] = 2
-    document["something_new"] = {"only": "version 2 knows"}
+    document["version"] = 3
+    document["something_new"] = {"only": "version 3 knows"}
     path.write_text(json.dumps(document))
     with pytest.raises(StepnetError) as error:
         load_session(path)
-    assert_one_line_naming(error, path, "newer stepnet", "version 2", "upgrade stepnet")
+    assert_one_line_naming(error, path, "newer stepnet", "version 3", "upgrade stepnet")
 
 
 def edited(path: Path, edit) -> Path:
