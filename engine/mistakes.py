@@ -172,8 +172,9 @@ def _zeros(params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 _NO_MEAN_NOTE = "no 1/m: a sum over the m examples, not their average, so m times too big"
 _NO_KEEPDIMS_NOTE = (
-    "without keepdims, np.sum gives a 1-D array {shape}; the update b − α·db then broadcasts"
-    " the column (n, 1) against (n,) into an (n, n) matrix"
+    "without keepdims, np.sum gives a 1-D array (n[{layer}],); the update"
+    " b[{layer}] − α·db[{layer}]"
+    " then broadcasts the column (n[{layer}], 1) against it into (n[{layer}], n[{layer}])"
 )
 _WRONG_AXIS_NOTE = (
     "axis=0 sums over the hidden units, one sum per example: a (1, m) row, where axis=1 sums"
@@ -270,14 +271,14 @@ MISTAKES: tuple[Mistake, ...] = (
                 "db[2] = (1/m)·Σᵢ dZ[2]",
                 "db2 = (1 / m) * np.sum(dZ2, axis=1)",
                 _summed("db2", "dZ2", axis=1, keepdims=False),
-                _NO_KEEPDIMS_NOTE.format(shape="(n[2],)"),
+                _NO_KEEPDIMS_NOTE.format(layer=2),
             ),
             Change(
                 "db1",
                 "db[1] = (1/m)·Σᵢ dZ[1]",
                 "db1 = (1 / m) * np.sum(dZ1, axis=1)",
                 _summed("db1", "dZ1", axis=1, keepdims=False),
-                _NO_KEEPDIMS_NOTE.format(shape="(n[1],)"),
+                _NO_KEEPDIMS_NOTE.format(layer=1),
             ),
         ),
     ),

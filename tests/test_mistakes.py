@@ -440,3 +440,54 @@ def test_a_config_carries_the_mistake_into_its_stepper():
     assert config.to_dict()["mistake"] == "no-keepdims"
     assert config.stepper(flower()).mistake.name == "no-keepdims"
     assert RunConfig().checked().stepper(flower()).mistake is None
+
+
+# ---- the command line
+
+
+def test_cli_unknown_mistake_is_one_line_and_exit_2(capsys):
+    from tui.cli import main
+
+    assert main(["trace", "--mistake", "keepdims"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown mistake 'keepdims'" in err
+    assert "no-keepdims" in err and "W2-not-transposed" in err
+
+
+def test_cli_trace_prints_the_steps_up_to_the_shape_error_then_the_error(capsys):
+    from tui.cli import main
+
+    assert main(["trace", "--mistake", "W2-not-transposed", "--format", "jsonl"]) == 2
+    out, err = capsys.readouterr()
+    steps = [line for line in out.splitlines() if line]
+    assert len(steps) == STEP_INDEX["dZ1"]  # Z1 … db2, then dZ1 cannot be computed
+    assert '"step": "db2"' in steps[-1]
+    assert err == (
+        "stepnet: error: dZ[1] = W[2] (1, 4) · dZ[2] (1, 400): inner sizes 4 and 1 do not"
+        " line up — W[2]ᵀ (4, 1) would (iteration 0, step 9: dZ1)\n"
+    )
+
+
+def test_cli_trace_table_marks_the_mistaken_steps_with_their_real_shapes():
+    import io
+
+    from rich.console import Console
+
+    from tui.trace_command import run_trace
+
+    console = Console(file=io.StringIO(), width=200)
+    with pytest.raises(ShapeMismatch, match=r"Z\[1\] = W\[1\]·X \(4, 400\) \+ b\[1\] \(4, 4\)"):
+        run_trace(RunConfig(mistake="no-keepdims", iterations=2), "table", console)
+    out = console.file.getvalue()
+    assert "mistake no-keepdims" in out and out.count("✗ mistake") == 2
+    assert "db1 = (1 / m) * np.sum(dZ1, axis=1)" in out
+    assert "b[1] (4, 1) − α · db[1] (4,) → b[1] (4, 4)" in out
+
+
+def test_cli_mistakes_lists_each_with_its_symptom(capsys):
+    from tui.cli import main
+
+    assert main(["mistakes"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for mistake in MISTAKES:
+        assert mistake.name in out and " ".join(mistake.symptom.split()) in out
