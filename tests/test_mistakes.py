@@ -491,3 +491,102 @@ def test_cli_mistakes_lists_each_with_its_symptom(capsys):
     out = " ".join(capsys.readouterr().out.split())
     for mistake in MISTAKES:
         assert mistake.name in out and " ".join(mistake.symptom.split()) in out
+
+
+# ---- the app
+
+
+async def test_m_picks_a_mistake_that_restarts_the_run_and_shows_what_goes_wrong():
+    from app_helpers import WIDE, new_app, panel_text
+
+    from tui.components.mistake_screen import MistakeScreen
+
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n", "n", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, MistakeScreen)
+        await pilot.press("down", "down", "down", "down", "enter")  # none, no-1-over-m, … 4th
+        await pilot.pause()
+        assert app.session.config.mistake == "no-keepdims"
+        assert app.session.stepper.cursor == 0  # a fresh run, from iteration 0
+        assert "MISTAKE: no-keepdims" in panel_text(app, "#status")
+
+        for _ in range(STEP_INDEX["db1"] + 1):
+            await pilot.press("n")
+        formula = panel_text(app, "#formula")
+        assert "db1 = (1 / m) * np.sum(dZ1, axis=1)" in formula and "✗ mistake" in formula
+        assert "course: db1 = (1 / m) * np.sum(dZ1, axis=1, keepdims=True)" in formula
+        assert "db[1] is (4,) where the slide has (4, 1)" in formula
+        assert "8 db2  backward ✗" in panel_text(app, "#steps")
+
+        await pilot.press("i", "i")  # the end of iteration 0, then Z1 of iteration 1 fails
+        assert app.session.stepper.cursor == STEPS_PER_ITERATION
+        formula = panel_text(app, "#formula")
+        assert "✗ step 1/15 of iteration 1 cannot be computed" in formula
+        assert "W[1]·X (4, 400) + b[1] (4, 4)" in formula
+        assert "b[1] should be (4, 1)" in formula
+        status = panel_text(app, "#status")
+        assert "Z[1] = W[1]·X (4, 400) + b[1] (4, 4): sizes 400 and 4" in status
+        assert "b[1] (4, 4)" in panel_text(app, "#network")
+
+        await pilot.press("p")  # back is always possible, and clears the failure
+        assert app.view.failure is None and app.session.stepper.event.name == "W2"
+
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("up", "up", "up", "up", "enter")  # back to none
+        await pilot.pause()
+        assert app.session.config.mistake is None
+        assert "MISTAKE" not in panel_text(app, "#status")
+
+
+async def test_escape_leaves_the_mistake_as_it_was():
+    from app_helpers import WIDE, new_app
+
+    from tui.components.mistake_screen import MistakeScreen
+
+    app = new_app(mistake="update-sign-flipped")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, MistakeScreen)
+        await pilot.press("down", "escape")
+        await pilot.pause()
+        assert app.session.config.mistake == "update-sign-flipped"
+        assert app.session.stepper.cursor == 1
+
+
+async def test_a_run_in_the_app_stops_at_the_shape_error():
+    from app_helpers import WIDE, new_app, panel_text
+
+    app = new_app(mistake="W2-not-transposed")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.running and app.session.stepper.cursor == STEP_INDEX["dZ1"]
+        assert "W[2] (1, 4) · dZ[2] (1, 400)" in panel_text(app, "#formula")
+        assert "inner sizes 4 and 1 do not line up" in panel_text(app, "#status")
+        await pilot.press("n")  # tries again, fails again, stays
+        assert app.session.stepper.cursor == STEP_INDEX["dZ1"]
+
+
+async def test_a_saved_session_keeps_its_mistake(tmp_path):
+    from app_helpers import WIDE, new_app
+
+    from tui.session import Session
+
+    app = new_app(mistake="sum-wrong-axis")
+    path = tmp_path / "mistake.json"
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(20):
+            await pilot.press("n")
+        await pilot.press("s")
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+    resumed = Session.resume(str(path))
+    assert resumed.config.mistake == "sum-wrong-axis" and resumed.stepper.cursor == 20
+    np.testing.assert_array_equal(resumed.stepper.state()["b1"], app.session.stepper.state()["b1"])

@@ -68,3 +68,10 @@ def test_help_screen(snap_compare):
 
 def test_small_terminal_80x24(snap_compare):
     assert snap_compare(build_app(RunConfig(), steps_to("dW1")), terminal_size=SMALL)
+
+
+def test_mistake_w2_not_transposed_shape_error(snap_compare):
+    # the learner's dZ1 = np.dot(W2, dZ2): the step cannot be computed, and the screen shows
+    # the two shapes that fail to line up instead of a traceback
+    app = build_app(RunConfig(mistake="W2-not-transposed"), steps_to("dZ1"))
+    assert snap_compare(app, terminal_size=WIDE)
