@@ -19,12 +19,7 @@ import numpy as np
 from engine.activations import Activation
 from engine.checked_numpy import add, multiply, product
 from engine.errors import StepnetError
-from engine.plain_path import (
-    PLAIN_STEPS,
-    PlainState,
-    scaled_gradient,
-    slope_term,
-)
+from engine.plain_path import PLAIN_STEPS, PlainState, scaled_gradient, slope_term
 from engine.steps import Step
 
 
@@ -135,7 +130,9 @@ def _unaveraged(name: str, operands: tuple[str, str]) -> Callable[[PlainState], 
     return compute
 
 
-def _summed(name: str, dz: str, *, axis: int, keepdims: bool, average: bool = True):
+def _summed(
+    name: str, dz: str, *, axis: int, keepdims: bool, average: bool = True
+) -> Callable[[PlainState], np.ndarray]:
     def compute(s: PlainState) -> np.ndarray:
         total = np.sum(getattr(s, dz), axis=axis, keepdims=keepdims)
         return (1 / s.m) * total if average else total
