@@ -4,10 +4,12 @@ numpy only, no Textual: it runs headless, in notebooks and in tests.
 """
 
 from engine.activations import ACTIVATIONS, Activation, get_activation, sigmoid
+from engine.checked_numpy import ShapeMismatch
 from engine.datasets import load_dataset
 from engine.errors import StepnetError
 from engine.events import Event
 from engine.functional import backward, cost, forward, predict, update
+from engine.mistakes import MISTAKES
 from engine.parameters import initialize, load_parameters, save_parameters
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS, Step
@@ -15,12 +17,14 @@ from engine.training import train
 
 __all__ = [
     "ACTIVATIONS",
+    "MISTAKES",
     "STEPS",
     "STEP_NAMES",
     "Activation",
     "Breakpoint",
     "Event",
     "RunResult",
+    "ShapeMismatch",
     "Step",
     "StepnetError",
     "Stepper",

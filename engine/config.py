@@ -9,6 +9,7 @@ import numpy as np
 from engine.activations import get_activation
 from engine.datasets import load_dataset
 from engine.history import DEFAULT_HISTORY_BYTES
+from engine.mistakes import get_mistake
 from engine.parameters import initialize, parse_init
 from engine.stepper import Stepper
 from engine.validation import (
@@ -32,6 +33,7 @@ class RunConfig:
     seed: int = 3
     learning_rate: float = 1.2
     iterations: int = 10_000
+    mistake: str | None = None  # one of engine.mistakes.MISTAKE_NAMES, made on purpose
 
     def checked(self) -> RunConfig:
         """The same settings, validated (StepnetError on the first bad one)."""
@@ -41,6 +43,8 @@ class RunConfig:
         check_iterations(self.iterations)
         check_scale(self.scale)
         check_seed(self.seed)
+        if self.mistake is not None:
+            get_mistake(self.mistake)
         if self.hidden < 1:
             check_hidden_units(self.hidden, 1)
         return self
@@ -71,4 +75,5 @@ class RunConfig:
             activation=self.activation,
             learning_rate=self.learning_rate,
             history_bytes=history_bytes,
+            mistake=self.mistake,
         )

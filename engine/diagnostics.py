@@ -13,6 +13,7 @@ import numpy as np
 
 from engine.activations import get_activation, sigmoid
 from engine.functional import backward, cost, forward, predict
+from engine.mistaken_stepper import mistaken_gradients
 from engine.shapes import PARAMETER_NAMES
 
 
@@ -74,14 +75,19 @@ def gradient_check(
     Y,
     activation: str = "tanh",
     epsilon: float = 1e-6,
+    mistake: str | None = None,
 ) -> dict[str, float]:
     """Relative difference ‖numerical − analytic‖ / (‖numerical‖ + ‖analytic‖) per parameter.
 
     The numerical gradient is the centred difference (J(θ + ε) − J(θ − ε)) / 2ε for every
-    entry; values below about 1e-7 mean backpropagation is right.
+    entry; values below about 1e-7 mean backpropagation is right. With a `mistake`, the
+    analytic gradient is the one its backward pass computes (engine.mistakes).
     """
     params = {name: np.array(params[name], dtype=np.float64) for name in PARAMETER_NAMES}
-    analytic = backward(params, forward(params, X, activation), X, Y, activation)
+    if mistake is None:
+        analytic = backward(params, forward(params, X, activation), X, Y, activation)
+    else:
+        analytic = mistaken_gradients(params, X, Y, activation, mistake)
 
     def cost_at(trial):
         cache = forward(trial, X, activation)

@@ -93,3 +93,36 @@ class History:
         self.stride = state["stride"]
         self._rows = state["rows"]
         self._block = state["block"]
+
+
+class SnapshotHistory:
+    """The same promise for checkpoints that are not one flat vector of fixed length: a run
+    with a shape mistake (engine.mistaken_stepper) may change its parameters' shapes, so each
+    checkpoint is kept whole, as an object with an `nbytes`."""
+
+    def __init__(self, budget_bytes: int = DEFAULT_HISTORY_BYTES):
+        self.budget_bytes = budget_bytes
+        self.stride = 1
+        self._checkpoints: dict[int, object] = {}
+        self.nbytes = 0
+
+    def __len__(self) -> int:
+        return len(self._checkpoints)
+
+    def save(self, iteration: int, snapshot) -> None:
+        """Keep `snapshot` as the parameters at the start of `iteration`, if due."""
+        if iteration % self.stride or iteration in self._checkpoints:
+            return
+        self._checkpoints[iteration] = snapshot
+        self.nbytes += snapshot.nbytes
+        while self.nbytes > self.budget_bytes and len(self._checkpoints) > 1:
+            self.stride *= 2
+            self._checkpoints = {
+                kept: value for kept, value in self._checkpoints.items() if kept % self.stride == 0
+            }
+            self.nbytes = sum(value.nbytes for value in self._checkpoints.values())
+
+    def nearest(self, iteration: int) -> tuple[int, object]:
+        """The latest checkpoint at or before `iteration`: (its iteration, the snapshot)."""
+        start = max(kept for kept in self._checkpoints if kept <= iteration)
+        return start, self._checkpoints[start]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from engine.checked_numpy import shape_text
 from engine.shapes import SHAPES, concrete
 
 # engine name → the slide's symbol
@@ -25,26 +26,37 @@ _SYMBOL_PATTERN = re.compile(
 )
 
 
-def _shape_text(dims: tuple[int, ...]) -> str:
-    return "(" + ", ".join(str(d) for d in dims) + ")"
+def shape_equation(
+    formula: str,
+    dims: Mapping[str, int],
+    shapes: Mapping[str, tuple[int, ...]] | None = None,
+    result_shape: tuple[int, ...] | None = None,
+) -> str:
+    """The right-hand side of `formula` with each array's shape after it, → the result's.
 
-
-def shape_equation(formula: str, dims: Mapping[str, int]) -> str:
-    """The right-hand side of `formula` with each array's shape after it, → the result's."""
+    Shapes are the slide's for the sizes in `dims`, except for the arrays named in `shapes`
+    and the result, when `result_shape` is given: the shapes they really have (a mistake may
+    have changed them).
+    """
+    shapes = shapes or {}
     left, _, right = re.split(r"\s*(:?=)\s*", formula, maxsplit=1)
     right = right.replace("·", " · ")
 
     def annotate(match: re.Match) -> str:
         symbol, transposed = match.groups()
-        shape = concrete(_NAME_OF[symbol], dims)
+        name = _NAME_OF[symbol]
+        shape = tuple(shapes[name]) if name in shapes else concrete(name, dims)
         if transposed:
             shape = shape[::-1]
-        return f"{symbol}{transposed} {_shape_text(shape)}"
+        return f"{symbol}{transposed} {shape_text(shape)}"
 
     annotated = _SYMBOL_PATTERN.sub(annotate, right)
     result = _NAME_OF.get(left.strip())
-    result_shape = "scalar" if result in (None, "cost") else _shape_text(concrete(result, dims))
-    return f"{re.sub(' +', ' ', annotated).strip()} → {left.strip()} {result_shape}"
+    if result in (None, "cost"):
+        shown = "scalar"
+    else:
+        shown = shape_text(concrete(result, dims) if result_shape is None else result_shape)
+    return f"{re.sub(' +', ' ', annotated).strip()} → {left.strip()} {shown}"
 
 
 def fill_sizes(text: str, dims: Mapping[str, int]) -> str:

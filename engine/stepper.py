@@ -7,6 +7,9 @@ nearest checkpoint (engine.history) and recomputes forward with the same kernels
 earlier value comes back exactly. Running many iterations takes the fast path (all kernels, no
 events) and stops on an iteration count, convergence, a non-finite value, a breakpoint or a
 cancel request.
+
+With a mistake (engine.mistakes) that changes a step, `Stepper(…, mistake=NAME)` hands back an
+engine.mistaken_stepper.MistakenStepper: the same interface, on the plain numpy path.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.activations import Activation, get_activation
+from engine.checked_numpy import ShapeMismatch
 from engine.events import Event
 from engine.history import DEFAULT_HISTORY_BYTES, History, first_stride
+from engine.mistakes import Mistake, get_mistake
 from engine.parameters import check_parameters
 from engine.shapes import PARAMETER_NAMES, concrete
 from engine.steps import STEP_INDEX, STEP_NAMES, STEPS, STEPS_PER_ITERATION, run_iteration
@@ -58,7 +63,8 @@ class Breakpoint:
 
 @dataclass(frozen=True)
 class RunResult:
-    """Why a run stopped: 'done', 'converged', 'breakpoint', 'non-finite' or 'cancelled'."""
+    """Why a run stopped: 'done', 'converged', 'breakpoint', 'non-finite', 'cancelled', or
+    'shape-error' (a mistaken step whose shapes do not line up)."""
 
     reason: str
     iterations: int  # whole iterations completed by this run
@@ -67,7 +73,25 @@ class RunResult:
 
 
 class Stepper:
-    """Steps through gradient descent on data X (n_x, m), Y (1, m) from the given parameters."""
+    """Steps through gradient descent on data X (n_x, m), Y (1, m) from the given parameters.
+
+    `mistake` names one of engine.mistakes.MISTAKES to make on purpose, or None.
+    """
+
+    has_fast_path = True  # run whole iterations with run_iteration, without events
+    # why the next step cannot be computed, when it cannot: only a mistaken line's shapes can
+    # fail to line up (see MistakenStepper); the course's always do
+    failure: ShapeMismatch | None = None
+
+    def __new__(cls, *args, mistake: str | None = None, **kwargs):
+        # A mistake in a step needs arrays whose shapes may change, which the fixed buffers
+        # here cannot hold: such a stepper is a MistakenStepper, on the plain numpy path,
+        # much as pathlib.Path() hands back a PosixPath. (Imported here: it subclasses this.)
+        if cls is Stepper and mistake is not None and get_mistake(mistake).steps:
+            from engine.mistaken_stepper import MistakenStepper
+
+            cls = MistakenStepper
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -78,11 +102,12 @@ class Stepper:
         activation: str = "tanh",
         learning_rate: float = 1.2,
         history_bytes: int = DEFAULT_HISTORY_BYTES,
+        mistake: str | None = None,
     ):
-        X = as_features(X)
-        Y = as_labels(Y, m=X.shape[1])
-        params = check_parameters(params, n_x=X.shape[0])
-        check_hidden_units(params["W1"].shape[0], X.shape[1])
+        X, Y, params = checked_data(X, Y, params)
+        self.mistake: Mistake | None = None if mistake is None else get_mistake(mistake)
+        if self.mistake is not None:
+            params = self.mistake.starting(params)
         self.activation: Activation = get_activation(activation)
         self.learning_rate = check_learning_rate(learning_rate)
         self.ws = Workspace(X, Y, params, self.activation, self.learning_rate)
@@ -236,9 +261,11 @@ class Stepper:
         `iterations` caps how many (None: no cap, so give `until_converged` or a breakpoint).
         Converged means |ΔJ| < `tolerance` for `window` iterations in a row. A run that starts
         mid-iteration first finishes it. Breakpoints on a step stop right after that step;
-        breakpoints on a condition are checked after every whole iteration.
+        breakpoints on a condition are checked after every whole iteration. Without a fast
+        path (a mistaken stepper), every iteration goes event by event.
         """
         at_steps = {bp.step: bp for bp in breakpoints if bp.step is not None}
+        one_by_one = bool(at_steps) or not self.has_fast_path
         conditions = [bp for bp in breakpoints if bp.condition is not None]
         # the fast path's hot loop: thirty thousand of these a second on the flower, so what
         # it reads is held in locals
@@ -249,7 +276,7 @@ class Stepper:
             if cancel is not None and cancel():
                 return RunResult("cancelled", done, f"paused at iteration {self.iteration}")
             iteration, index = divmod(self.cursor, STEPS_PER_ITERATION)
-            if at_steps or index:
+            if one_by_one or index:
                 # one step at a time to the end of this iteration: a step breakpoint may be on
                 # the way, and a run that starts mid-iteration finishes it first
                 stop = self._steps_to_boundary(at_steps, done)
@@ -358,6 +385,17 @@ class Stepper:
         return Event(
             iteration, index, STEPS[index], self._codes[index], self._operands[index], value
         )
+
+
+def checked_data(
+    X: np.ndarray, Y: np.ndarray, params: Mapping[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """X (n_x, m), Y (1, m) and float64 copies of W1, b1, W2, b2, checked against each other."""
+    X = as_features(X)
+    Y = as_labels(Y, m=X.shape[1])
+    params = check_parameters(params, n_x=X.shape[0])
+    check_hidden_units(params["W1"].shape[0], X.shape[1])
+    return X, Y, params
 
 
 class StateView(Mapping):

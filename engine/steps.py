@@ -37,7 +37,8 @@ class Step:
     formula: str  # in the slide's notation
     code: str  # the course's numpy line; "{g}" and "{slope}" are filled per activation
     operands: tuple[str, ...]  # "g'" stands for the activation's slope operand (A1 or Z1)
-    kernel: Callable[[Workspace], None]
+    # None for a mistaken step (engine.mistakes), which runs on the plain numpy path only
+    kernel: Callable[[Workspace], None] | None
     note: str = ""  # what numpy does behind the formula's back: broadcasting, keepdims
 
     @property

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine.config import RunConfig
+from engine.mistakes import MISTAKES
 from engine.steps import STEPS_PER_ITERATION
 from tui import child_run
 from tui.child_run import new_cancel_event, run_in_child
@@ -73,3 +74,16 @@ def test_a_cancelled_run_stops_at_once_and_keeps_what_it_did():
     assert result.reason == "cancelled"
     assert session.stepper.cursor == 0
     assert "paused at iteration 0" in session.message
+
+
+@pytest.mark.parametrize("mistake", [mistake.name for mistake in MISTAKES])
+def test_a_mistaken_run_comes_back_from_its_child_the_same(mistake):
+    in_child = _session(mistake=mistake, iterations=300)
+    in_process = _session(mistake=mistake, iterations=300)
+    result = run_in_child(in_child, new_cancel_event(), lambda view: None)
+    assert result == in_process.run(threading.Event(), lambda view: None)
+    assert in_child.stepper.cursor == in_process.stepper.cursor
+    np.testing.assert_array_equal(in_child.stepper.ws.theta, in_process.stepper.ws.theta)
+    assert in_child.message == in_process.message
+    if result.reason == "shape-error":  # the failure came back too, as the same message
+        assert str(in_child.stepper.failure) == str(in_process.stepper.failure)

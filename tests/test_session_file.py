@@ -139,6 +139,45 @@ def test_a_session_from_an_npz_init_embeds_the_parameters_and_needs_no_file(tmp_
     assert_same_position(loaded.stepper(flower()), original)
 
 
+@pytest.mark.parametrize("mistake", ["sum-wrong-axis", "no-keepdims", "zero-init"])
+def test_a_session_with_a_mistake_resumes_exactly(tmp_path, mistake):
+    config = RunConfig(mistake=mistake)
+    original = config.stepper(flower())
+    original.run(30)  # no-keepdims stops at iteration 1, where its Z1 cannot be computed
+    original.goto(max(ITERATION, original.cursor - 4))
+    path = save_session(tmp_path / "s.json", capture(original, config))
+    loaded = load_session(path)
+    assert loaded.config.mistake == mistake
+    assert json.loads(path.read_text())["config"]["mistake"] == mistake
+    assert_same_position(loaded.stepper(flower()), original)
+
+
+def test_a_mistake_with_an_npz_init_resumes_exactly(tmp_path):
+    npz = save_parameters(tmp_path / "start.npz", random_params(4, scale=0.7, seed=3))
+    config = RunConfig(init=str(npz), mistake="no-1-over-m")
+    original = config.stepper(flower())
+    original.goto(7 * ITERATION + 3)
+    path = save_session(tmp_path / "s.json", capture(original, config))
+    npz.unlink()
+    assert_same_position(load_session(path).stepper(flower()), original)
+
+
+def test_a_version_1_file_loads_as_a_run_without_a_mistake(tmp_path):
+    path = saved(tmp_path)
+    expected = load_session(path)
+
+    def as_version_1(document):
+        document["version"] = 1
+        del document["config"]["mistake"]
+
+    old = load_session(edited(path, as_version_1))
+    assert old.config.mistake is None
+    assert old == expected
+    with pytest.raises(StepnetError) as error:  # version 1 never had a mistake
+        load_session(edited(path, setter("config", "mistake", "no-keepdims")))
+    assert_one_line_naming(error, path, "unknown settings mistake")
+
+
 def test_the_embedded_parameters_are_the_start_not_the_file_as_it_is_now(tmp_path):
     start = random_params(4, seed=5)
     npz = save_parameters(tmp_path / "start.npz", start)
@@ -161,7 +200,7 @@ def test_the_file_is_json_with_the_marker_and_full_precision_arrays(tmp_path):
 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == "stepnet-session"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["config"] == config.to_dict()
     for name in PARAMETER_NAMES:
         assert document["initial_parameters"][name] == start[name].tolist()
@@ -374,12 +413,12 @@ def test_a_foreign_file_is_not_a_session(tmp_path, content):
 def test_a_file_from_a_newer_stepnet(tmp_path):
     path = saved(tmp_path)
     document = json.loads(path.read_text())
-    document["version"] = 2
-    document["something_new"] = {"only": "version 2 knows"}
+    document["version"] = 3
+    document["something_new"] = {"only": "version 3 knows"}
     path.write_text(json.dumps(document))
     with pytest.raises(StepnetError) as error:
         load_session(path)
-    assert_one_line_naming(error, path, "newer stepnet", "version 2", "upgrade stepnet")
+    assert_one_line_naming(error, path, "newer stepnet", "version 3", "upgrade stepnet")
 
 
 def edited(path: Path, edit) -> Path:
@@ -427,8 +466,11 @@ def deleter(*keys):
         (setter("config", "data", 7), "config data should be text"),
         (setter("config", "learning_rate", -1.0), "bad setting: learning rate -1.0"),
         (setter("config", "activation", "swish"), "unknown activation 'swish'"),
-        (setter("config", "colour", "blue"), "unknown settings 'colour'"),
+        (setter("config", "colour", "blue"), "unknown settings colour"),
         (deleter("config", "seed"), "config lacks seed"),
+        (deleter("config", "mistake"), "config lacks mistake"),
+        (setter("config", "mistake", 3), "config mistake should be null or text"),
+        (setter("config", "mistake", "typo"), "bad setting: unknown mistake 'typo'"),
         (deleter("cursor"), "it has no 'cursor'"),
         (setter("breakpoints", "cost rises"), "breakpoints should be a list of texts"),
         (setter("breakpoints", [1]), "breakpoints should be a list of texts"),

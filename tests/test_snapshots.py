@@ -81,3 +81,10 @@ def test_lesson_beat(snap_compare):
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=second_beat)
+
+
+def test_mistake_w2_not_transposed_shape_error(snap_compare):
+    # the learner's dZ1 = np.dot(W2, dZ2): the step cannot be computed, and the screen shows
+    # the two shapes that fail to line up instead of a traceback
+    app = build_app(RunConfig(mistake="W2-not-transposed"), steps_to("dZ1"))
+    assert snap_compare(app, terminal_size=WIDE)

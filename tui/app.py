@@ -29,6 +29,7 @@ from tui.components.cost_panel import CostPanel
 from tui.components.formula_panel import FormulaPanel
 from tui.components.help_screen import HelpScreen
 from tui.components.lesson_panel import LessonPanel, LessonView
+from tui.components.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.components.network_panel import NetworkPanel
 from tui.components.prompt_screen import PromptScreen
 from tui.components.status_bar import StatusBar
@@ -360,6 +361,14 @@ class StepnetApp(App):
     def action_learning_rate(self, factor: float) -> None:
         self.session.scale_learning_rate(factor)
         self.refresh_from_session()
+
+    def action_pick_mistake(self) -> None:
+        def picked(name: str | None) -> None:
+            if name is not None:
+                self.session.set_mistake(None if name == NO_MISTAKE else name)
+                self.refresh_from_session()
+
+        self.push_screen(MistakeScreen(self.session.config.mistake), picked)
 
     def action_toggle_breakpoint(self) -> None:
         self.session.toggle_step_breakpoint()

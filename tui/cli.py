@@ -14,6 +14,7 @@ from engine.activations import ACTIVATIONS
 from engine.config import RunConfig
 from engine.datasets import describe_sources
 from engine.errors import StepnetError
+from engine.mistakes import MISTAKE_NAMES
 from engine.parameters import INIT_CHOICES
 
 USAGE_ERROR = 2
@@ -43,6 +44,12 @@ def _add_setup_options(parser: argparse.ArgumentParser, iterations: int) -> None
     group.add_argument("--seed", type=int, default=defaults.seed, help="random init seed")
     group.add_argument("--learning-rate", type=float, default=defaults.learning_rate, help="α")
     group.add_argument("--iterations", type=int, default=iterations, help="iterations to run")
+    group.add_argument(
+        "--mistake",
+        metavar="NAME",
+        help=f"make a learner's mistake on purpose: {', '.join(MISTAKE_NAMES)} "
+        "(stepnet mistakes says what each does)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check every claim without a screen; exit 1 if any fails",
     )
+    commands.add_parser("mistakes", help="list the mistakes --mistake makes, and their symptoms")
 
     bench = commands.add_parser("bench", help="time the engine against a plain numpy loop")
     bench.add_argument("--repeats", type=int, default=3, help="interleaved rounds (median)")
@@ -103,6 +111,7 @@ def config_from(args: argparse.Namespace) -> RunConfig:
         seed=args.seed,
         learning_rate=args.learning_rate,
         iterations=args.iterations,
+        mistake=args.mistake,
     ).checked()
 
 
@@ -140,6 +149,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tui.lesson_command import run_lesson, run_lessons
 
         return run_lessons() if args.command == "lessons" else run_lesson(args.name, args.check)
+    if args.command == "mistakes":
+        from tui.mistakes_command import run_mistakes
+
+        return run_mistakes()
     config = config_from(args)
     if args.command == "trace":
         from tui.trace_command import run_trace

@@ -74,6 +74,14 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
+        "mistake",
+        "m",
+        "pick_mistake",
+        "mistake",
+        "Restart with a learner's mistake made on purpose, or with none.",
+        in_footer=False,
+    ),
+    Command(
         "breakpoint",
         "k",
         "toggle_breakpoint",

@@ -1,13 +1,14 @@
 """A debugging session: the settings, the stepper, breakpoints and watches, without any screen.
 
 The app turns keys into calls on a Session and draws the Views it returns; tests drive a Session
-directly. Changing a setting (activation, n_h, α, initialization) starts a fresh run from
+directly. Changing a setting (activation, n_h, α, initialization, mistake) starts a fresh run from
 iteration 0 with the new settings: every iteration then follows from the one before, so the
 history stays exact.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -15,9 +16,11 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.activations import ACTIVATIONS
+from engine.checked_numpy import ShapeMismatch
 from engine.conditions import at_step, parse_condition
 from engine.config import RunConfig
 from engine.errors import StepnetError
+from engine.mistakes import get_mistake
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
 from tui.derived_state import DerivedState
@@ -28,6 +31,20 @@ from tui.watch import Watch
 FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
 # cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
 MAX_HIDDEN_IN_APP = 64
+
+
+def _stopping_at_shape_errors(move):
+    """A mistaken step whose shapes do not line up stops the move right before it: the session
+    says why, and the stepper keeps the failure for the formula panel to show."""
+
+    @functools.wraps(move)
+    def guarded(self, *args):
+        try:
+            move(self, *args)
+        except ShapeMismatch as failure:
+            self.message = str(failure)
+
+    return guarded
 
 
 class Session:
@@ -92,6 +109,7 @@ class Session:
 
     # ---- stepping
 
+    @_stopping_at_shape_errors
     def step(self) -> None:
         event = self.stepper.step()
         self.message = "" if event.finite else f"{event.name} is not finite: try a smaller α"
@@ -103,10 +121,12 @@ class Session:
         self.stepper.back()
         self.message = ""
 
+    @_stopping_at_shape_errors
     def finish_iteration(self) -> None:
         self.stepper.finish_iteration()
         self.message = f"finished iteration {self.stepper.iteration - 1}"
 
+    @_stopping_at_shape_errors
     def run_to_step(self, name: str) -> None:
         """Step forward to the next `name` step (at most one iteration ahead)."""
         for _ in range(STEPS_PER_ITERATION):
@@ -114,6 +134,7 @@ class Session:
                 break
         self.message = ""
 
+    @_stopping_at_shape_errors
     def goto_iteration(self, iteration: int) -> None:
         """Jump to the start of `iteration` (its first step computed)."""
         self.stepper.goto(iteration * STEPS_PER_ITERATION + 1)
@@ -200,6 +221,14 @@ class Session:
     def scale_learning_rate(self, factor: float) -> None:
         self.restart(learning_rate=self.config.learning_rate * factor)
         self.message = f"α = {self.config.learning_rate:g}"
+
+    def set_mistake(self, name: str | None) -> None:
+        """Restart with the mistake called `name` made on purpose, or with none."""
+        self.restart(mistake=name)
+        if name is None:
+            self.message = "no mistake: the course's steps"
+        else:
+            self.message = f"mistake {name}: {get_mistake(name).description}"
 
     # ---- breakpoints and watches
 

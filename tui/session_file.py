@@ -7,10 +7,13 @@ stepper from the settings and going to the cursor gives every value back bit for
 parameters came from an .npz file, they are embedded, so the session does not depend on that
 file still being there (or unchanged).
 
-    {"format": "stepnet-session", "version": 1,
-     "config": {"data": "flower", "hidden": 4, …}, "cursor": 1234,
+    {"format": "stepnet-session", "version": 2,
+     "config": {"data": "flower", "hidden": 4, …, "mistake": null}, "cursor": 1234,
      "breakpoints": ["cost rises", "dW1"], "watches": ["abs(dW1).max()"],
      "selection": [0, 3], "initial_parameters": null or {"W1": [[…]], …}}
+
+Version 2 added the config's "mistake" (null, or the name of a mistake made on purpose, see
+engine.mistakes); a version 1 file has none and loads as a run without one.
 
 Arrays are nested lists of floats written with repr, which reads back as the same float64.
 Files are written atomically: a temporary file beside the target, then os.replace, so a crash
@@ -41,7 +44,7 @@ from engine.stepper import Breakpoint, Stepper
 from tui.watch import Watch
 
 FORMAT = "stepnet-session"
-VERSION = 1
+VERSION = 2
 MAX_FILE_BYTES = 256 * 2**20
 # A cursor past this is a damaged file, not a session: resuming it would take days.
 MAX_CURSOR = 2**53
@@ -54,7 +57,9 @@ _CONFIG_TYPES: dict[str, tuple[type, ...]] = {
     "seed": (int,),
     "learning_rate": (int, float),
     "iterations": (int,),
+    "mistake": (str, type(None)),
 }
+_ADDED_IN_VERSION = {"mistake": 2}  # settings a file of an earlier version does not have
 _NEW_FILE_MODE = 0o644
 
 
@@ -104,6 +109,7 @@ class SessionData:
                 activation=self.config.activation,
                 learning_rate=self.config.learning_rate,
                 history_bytes=history_bytes,
+                mistake=self.config.mistake,
             )
         stepper.goto(self.cursor)
         return stepper
@@ -320,7 +326,7 @@ def _read_document(document: object) -> SessionData:
     for key in ("config", "cursor", "breakpoints", "watches", "selection", "initial_parameters"):
         if key not in document:
             raise _Problem(f"it has no {key!r}")
-    config = _read_config(document["config"])
+    config = _read_config(document["config"], version)
     cursor = document["cursor"]
     if type(cursor) is not int or not 0 <= cursor <= MAX_CURSOR:
         raise _wrong("cursor", "a whole number of steps ≥ 0", cursor)
@@ -348,22 +354,24 @@ def _read_document(document: object) -> SessionData:
     )
 
 
-def _read_config(value: object) -> RunConfig:
+def _read_config(value: object, version: int) -> RunConfig:
     if not isinstance(value, dict):
         raise _wrong("config", "an object of run settings", value)
-    names = {f.name for f in fields(RunConfig)}
+    names = {f.name for f in fields(RunConfig) if _ADDED_IN_VERSION.get(f.name, 1) <= version}
     unknown = sorted(set(value) - names)
     if unknown:
+        shown = (name if name.isprintable() else repr(name) for name in unknown)
         raise _Problem(
-            f"config has unknown settings {', '.join(map(repr, unknown))} "
-            f"(it takes {', '.join(sorted(names))})"
+            f"config has unknown settings {', '.join(shown)} (it takes {', '.join(sorted(names))})"
         )
     missing = sorted(names - set(value))
     if missing:
         raise _Problem(f"config lacks {', '.join(missing)}")
     for name, types in _CONFIG_TYPES.items():
+        if name not in names:
+            continue
         if type(value[name]) is bool or not isinstance(value[name], types):
-            kind = "text" if types == (str,) else "a number"
+            kind = {(str,): "text", (str, type(None)): "null or text"}.get(types, "a number")
             raise _wrong(f"config {name}", kind, value[name])
     try:
         return RunConfig(**value).checked()

@@ -1,4 +1,8 @@
-"""`stepnet trace`: every step of a few iterations, as a Rich table or as JSON lines."""
+"""`stepnet trace`: every step of a few iterations, as a Rich table or as JSON lines.
+
+With a mistake whose shapes stop lining up, the steps up to there are printed, then the
+shape error as stepnet's one-line error.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from engine.checked_numpy import ShapeMismatch
 from engine.config import RunConfig
 from engine.events import Event
+from engine.mistakes import get_mistake
 from engine.notation import fill_sizes, shape_equation
 from engine.steps import STEPS_PER_ITERATION
 from tui import formatting
@@ -18,14 +24,29 @@ from tui import formatting
 
 def run_trace(config: RunConfig, output_format: str, console: Console | None = None) -> int:
     stepper = config.stepper()
-    events = (stepper.step() for _ in range(config.iterations * STEPS_PER_ITERATION))
+    failures: list[ShapeMismatch] = []
+
+    def events():
+        try:
+            for _ in range(config.iterations * STEPS_PER_ITERATION):
+                yield stepper.step()
+        except ShapeMismatch as failure:
+            failures.append(failure)
+
     if output_format == "jsonl":
         write = sys.stdout.write
-        for event in events:
+        for event in events():
             write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
-        return 0
-    console = console or Console()
-    dims = stepper.ws.dims()
+    else:
+        _print_tables(events(), stepper.ws.dims(), config, console or Console())
+    if failures:
+        sys.stdout.flush()  # the steps first, then the error on stderr after them
+        raise failures[0]
+    return 0
+
+
+def _print_tables(events, dims, config: RunConfig, console: Console) -> None:
+    mistaken = get_mistake(config.mistake).steps if config.mistake else ()
     value_width = max(30, console.width // 2 - 8)
     table = None
     for event in events:
@@ -33,16 +54,16 @@ def run_trace(config: RunConfig, output_format: str, console: Console | None = N
             if table is not None:
                 console.print(table)
             table = _iteration_table(event.iteration, config)
-        table.add_row(*_row(event, dims, value_width))
+        table.add_row(*_row(event, dims, value_width, event.name in mistaken))
     if table is not None:
         console.print(table)
-    return 0
 
 
 def _iteration_table(iteration: int, config: RunConfig) -> Table:
+    mistake = f"  ·  mistake {config.mistake}" if config.mistake else ""
     table = Table(
         title=f"iteration {iteration}  ·  {config.activation}, n_h={config.hidden}, "
-        f"α={config.learning_rate:g}, init {config.init}",
+        f"α={config.learning_rate:g}, init {config.init}{mistake}",
         title_justify="left",
         show_lines=True,
         expand=True,
@@ -54,15 +75,18 @@ def _iteration_table(iteration: int, config: RunConfig) -> Table:
     return table
 
 
-def _row(event: Event, dims, value_width: int) -> tuple:
+def _row(event: Event, dims, value_width: int, mistaken: bool) -> tuple:
     described = Text(event.formula + "\n", style="bold")
     described.append(event.code + "\n", style="dim")
-    described.append(shape_equation(event.formula, dims))
+    described.append(shape_equation(event.formula, dims, dict(event.operands), event.shape))
     if event.step.note:
         described.append("\n" + fill_sizes(event.step.note, dims), style="italic")
+    step = Text(f"{event.name}\n{event.phase}", style=_phase_style(event.phase))
+    if mistaken:
+        step.append("\n✗ mistake", style="bold red")
     return (
         str(event.index + 1),
-        Text(f"{event.name}\n{event.phase}", style=_phase_style(event.phase)),
+        step,
         described,
         Text(formatting.matrix(event.value, line_width=value_width), no_wrap=True),
     )

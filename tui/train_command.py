@@ -56,12 +56,15 @@ def run_train(
             progress_every=max(1, min(print_every, 250)),
         )
         report(stepper)
-    if result.reason == "non-finite":
+    if result.reason in ("non-finite", "shape-error"):
         raise StepnetError(result.message)
     params = stepper.parameters()
-    share = accuracy(params, stepper.X, stepper.Y, config.activation)
     console.print(f"{result.message}; final cost {stepper.costs[-1]:.6f}")
-    console.print(f"training accuracy: {100 * share:.2f}%")
+    try:
+        share = accuracy(params, stepper.X, stepper.Y, config.activation)
+        console.print(f"training accuracy: {100 * share:.2f}%")
+    except StepnetError as error:  # a mistake may leave parameters no network can use
+        console.print(f"training accuracy: n/a ({error})")
     if save_params:
         path = save_parameters(save_params, params)
         console.print(f"parameters saved to {path}")

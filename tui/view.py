@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from engine.checked_numpy import ShapeMismatch
 from engine.config import RunConfig
 from engine.diagnostics import Symmetry, symmetry
 from engine.events import Event
@@ -44,6 +45,7 @@ class View:
     running: bool = False
     message: str = ""  # the latest thing worth telling the user, one line
     watches: tuple[WatchLine, ...] = ()
+    failure: ShapeMismatch | None = None  # why the next (mistaken) step cannot be computed
 
     def with_watches(self, watches: tuple[WatchLine, ...]) -> View:
         return replace(self, watches=watches)
@@ -86,4 +88,5 @@ def take_view(
         breakpoints=breakpoints,
         running=running,
         message=message,
+        failure=stepper.failure,
     )

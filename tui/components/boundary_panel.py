@@ -23,8 +23,11 @@ from rich.style import Style
 from textual import events
 from textual.strip import Strip
 
+from engine.checked_numpy import shape_text
 from engine.errors import StepnetError
 from engine.functional import forward
+from engine.notation import SYMBOLS
+from engine.shapes import concrete
 from tui import plotting
 from tui.components.strip_panel import StripPanel
 from tui.plotting import BOTH, LEVELS_PER_CLASS, ONLY_0, ONLY_1
@@ -128,6 +131,9 @@ class BoundaryPanel(StripPanel):
             return self._message(NO_VIEW, width, height)
         X, Y = np.asarray(view.state["X"]), np.asarray(view.state["Y"])
         grid = self._grid_for(X, Y, width, height)
+        misshapen = _misshapen(view)
+        if misshapen:
+            return self._message(misshapen, width, height)
         try:
             A2 = forward(_parameters(view), grid.inputs, view.config.activation)["A2"]
         except StepnetError:
@@ -215,6 +221,18 @@ class _Grid:
 
 def _parameters(view: View) -> dict[str, np.ndarray]:
     return {name: view.state[name] for name in ("W1", "b1", "W2", "b2")}
+
+
+def _misshapen(view: View) -> str:
+    """Why no network can be drawn when a mistake has changed a parameter's shape; ''."""
+    wrong = [
+        f"{SYMBOLS[name]} is {shape_text(np.shape(value))}, not {shape_text(expected)}"
+        for name, value in _parameters(view).items()
+        if np.shape(value) != (expected := concrete(name, view.dims))
+    ]
+    if not wrong:
+        return ""
+    return f"{'; '.join(wrong)}: not a network's parameters, so no regions to draw"
 
 
 def boundary_title(n_x: int, share: float | None, room: int = 1_000) -> str:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from string import ascii_uppercase
 
+import numpy as np
 from textual.content import Content
 
+from engine.checked_numpy import shape_text
+from engine.notation import SYMBOLS
+from engine.shapes import concrete
 from tui.components.panel import TextPanel
 from tui.view import View
 
@@ -61,15 +65,27 @@ def network_markup(view: View, selected_unit: int | None = None) -> Content:
         out = Content.styled(right, output_style) if output_style else Content(right)
         lines.append(Content(left) + cell + Content(" ") + out)
     lines.append(Content(""))
-    shapes = (
-        f"W[1] ({n_h}, {n_x})  b[1] ({n_h}, 1)",
-        f"W[2] (1, {n_h})  b[2] (1, 1)",
-    )
-    lines.append(Content.styled(shapes[0], hidden_style) if hidden_style else Content(shapes[0]))
-    lines.append(Content.styled(shapes[1], output_style) if output_style else Content(shapes[1]))
+    lines.append(_shapes(view, ("W1", "b1"), hidden_style))
+    lines.append(_shapes(view, ("W2", "b2"), output_style))
     if marks:
         lines.append(Content.from_markup("[$text-muted]same letter: identical units[/]"))
     return Content("\n").join(lines)
+
+
+def _shapes(view: View, names: tuple[str, str], style: str) -> Content:
+    """'W[1] (4, 2)  b[1] (4, 1)' as the parameters are now. A shape a mistake has made other
+    than the slide's stands out, each on a line of its own: (4, 400) would not fit beside."""
+    shapes = {name: np.shape(view.state[name]) for name in names}
+    shown = {name: f"{SYMBOLS[name]} {shape_text(shape)}" for name, shape in shapes.items()}
+    if all(shape == concrete(name, view.dims) for name, shape in shapes.items()):
+        line = "  ".join(shown.values())
+        return Content.styled(line, style) if style else Content(line)
+    return Content("\n").join(
+        Content.styled(shown[name], "bold reverse $error")
+        if shape != concrete(name, view.dims)
+        else Content(shown[name])
+        for name, shape in shapes.items()
+    )
 
 
 def _symmetry_marks(view: View) -> dict[int, str]:

@@ -34,6 +34,12 @@ def status_content(view: View) -> Content:
         f"{config.activation} · n_h {config.hidden} · α {config.learning_rate:g} · "
         f"init {init} · seed {config.seed} · {config.data}"
     )
-    if view.message:
+    if view.failure is not None:
+        # the one thing to read now, and long: it takes the settings' place
+        settings = Content.styled(str(view.failure), "$error")
+    elif view.message:
         settings = settings + Content(" · ") + Content.styled(view.message, "$warning")
+    if config.mistake:
+        tag = Content.styled(f"MISTAKE: {config.mistake}", "bold reverse $error")
+        settings = tag + Content(" · ") + settings
     return numbers + identical + Content("\n") + settings

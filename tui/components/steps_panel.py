@@ -1,6 +1,7 @@
 """The 15 steps of the iteration: done, current, to come, and where the breakpoints are.
 
-Glyphs carry the meaning (✓ done, ▶ current, · to come, ● breakpoint) so it reads without
+Glyphs carry the meaning (✓ done, ▶ current, · to come, ● breakpoint; with a mistake, ✗ after
+the steps it changes and in front of a step that cannot be computed) so it reads without
 colour. Clicking a step runs forward to it.
 """
 
@@ -10,6 +11,7 @@ from textual import events
 from textual.content import Content
 from textual.message import Message
 
+from engine.mistakes import get_mistake
 from engine.steps import STEPS
 from tui.components.panel import TextPanel
 from tui.view import View
@@ -38,9 +40,13 @@ class StepsPanel(TextPanel):
 
 def steps_content(view: View) -> Content:
     current = view.index
+    mistaken = get_mistake(view.config.mistake).steps if view.config.mistake else ()
+    failing = None if view.failure is None else view.failure.index
     lines = [Content.from_markup(f"[b]iteration {view.iteration}[/b]")]
     for index, step in enumerate(STEPS):
-        if current is None or index > current:
+        if index == failing:
+            mark, style = "✗", "bold $error"
+        elif current is None or index > current:
             mark, style = "·", "$text-muted"
         elif index == current:
             mark, style = "▶", "bold reverse $accent"
@@ -48,5 +54,8 @@ def steps_content(view: View) -> Content:
             mark, style = "✓", ""
         stop = "●" if step.name in view.breakpoints else " "
         text = f"{stop}{mark} {index + 1:>2} {step.name:<4} {step.phase}"
-        lines.append(Content.styled(text, style) if style else Content(text))
+        line = Content.styled(text, style) if style else Content(text)
+        if step.name in mistaken:
+            line += Content.styled(" ✗", "bold $error")
+        lines.append(line)
     return Content("\n").join(lines)

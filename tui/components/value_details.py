@@ -26,7 +26,10 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.activations import get_activation
+from engine.checked_numpy import shape_text
+from engine.mistakes import get_mistake
 from engine.notation import SYMBOLS
+from engine.shapes import concrete
 from tui.components.value_axes import (
     EXAMPLES,
     FEATURES,
@@ -249,16 +252,50 @@ def details(view: View, cursor: tuple[int, int], example: int | None = None) -> 
     if event is None:
         return Text("")
     name = event.name
+    misshapen = _misshapen(view)
+    if misshapen:
+        return Text(
+            f"no details: {misshapen}, and the one-example forms need the slide's shapes",
+            style=HEADING,
+        )
     if name == "cost":
-        return cost_details(view, example)
-    row, col = cursor
-    if name in EXAMPLE_STEPS:
-        return example_details(view, row, col)
-    if name in GRADIENT_STEPS:
-        return gradient_details(view, row, col, example)
-    if name in UPDATE_STEPS:
-        return update_details(view, row, col)
-    return Text(f"no details for {name}")
+        shown = cost_details(view, example)
+    elif name in EXAMPLE_STEPS:
+        shown = example_details(view, *cursor)
+    elif name in GRADIENT_STEPS:
+        shown = gradient_details(view, *cursor, example)
+    elif name in UPDATE_STEPS:
+        shown = update_details(view, *cursor)
+    else:
+        return Text(f"no details for {name}")
+    mistake = get_mistake(view.config.mistake) if view.config.mistake else None
+    if mistake is None or name not in mistake.steps:
+        return shown
+    warning = Text(
+        f"✗ {SYMBOLS[name]} is the mistake {mistake.name}: below, the course's formula,"
+        " recomputed, which it does not follow",
+        style=HEADING,
+    )
+    return Group(warning, shown)
+
+
+def off_the_slide(view: View) -> bool:
+    """True when a mistake has given the event's value another shape than the slide's."""
+    event = view.event
+    return event is not None and np.shape(event.value) != concrete(event.name, view.dims)
+
+
+def _misshapen(view: View) -> str:
+    """'b[1] is (4, 4) where the slide has (4, 1)' for the arrays a mistake has reshaped."""
+    wrong = []
+    for name, value in view.state.items():
+        expected = concrete(name, view.dims)
+        if np.shape(value) != expected:
+            wrong.append(
+                f"{SYMBOLS[name]} is {shape_text(np.shape(value))} where the slide has "
+                f"{shape_text(expected)}"
+            )
+    return "; ".join(wrong)
 
 
 def cursor_line(view: View, cursor: tuple[int, int]) -> Text:

@@ -20,10 +20,11 @@ from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from engine.notation import SYMBOLS
+from engine.shapes import concrete
 from engine.steps import STEPS
 from tui.components.matrix_view import LEVELS, MatrixView
 from tui.components.value_axes import EXAMPLES, UNITS, Selection, along, axes, describe, labeller
-from tui.components.value_details import details
+from tui.components.value_details import details, off_the_slide
 from tui.formatting import number, shape, statistics
 from tui.view import View
 
@@ -140,6 +141,11 @@ class ValuePanel(Widget):
         self.set_class(event is not None and event.name == "cost", "-cost")
         if event is not None and event.name == "cost":
             self.query_one(Digits).update(_big_number(float(event.value)))
+        elif event is not None and off_the_slide(view):
+            # a mistake gave it another shape than the slide's: shown as numpy holds it (a 1-D
+            # array as a row), rows and columns numbered, since their meaning is gone
+            matrix.set_matrix(np.atleast_2d(event.value))
+            self._take_cursor(matrix)
         elif event is not None:
             cursor = self._selection.cursor_for(event.name, event.value.shape)
             if self._pending is not None:
@@ -217,7 +223,11 @@ class ValuePanel(Widget):
         value = np.asarray(event.value)
         text = Text(SYMBOLS[event.name], style="bold")
         text.append(f"  {shape(value.shape)}  ")
-        text.append(describe(event.name, value.shape), style="dim")
+        if off_the_slide(view):
+            expected = shape(concrete(event.name, view.dims))
+            text.append(f"not the slide's {expected}", style="bold")
+        else:
+            text.append(describe(event.name, value.shape), style="dim")
         text.append("\n")
         text.append_text(self._legend())
         text.append("  " + statistics(value), style="dim")
