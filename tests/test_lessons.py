@@ -195,3 +195,33 @@ def test_the_quiz_marks_shapes_signs_and_values_against_the_real_step():
     assert not mark(value_q, "0.5", events["cost"])[0]
     assert not mark(value_q, "half", events["cost"])[0]
     assert question_for(quiz, "Z1") is None
+
+
+MISTAKEN = """
+    title = "A mistake"
+    slide = "Formulas for computing derivatives"
+
+    [setup]
+    mistake = "W2-not-transposed"
+
+    [[beats]]
+    note = "dZ1 cannot be computed"
+    run_to = "step dZ1"
+    fails_with = "inner sizes 4 and 1"
+"""
+
+
+def test_a_beat_expects_a_mistakes_shape_error_and_checks_its_words(tmp_path):
+    lesson = load_lesson(write(tmp_path, MISTAKEN))
+    assert check_lesson(lesson, lambda line: None) is None
+    wrong = load_lesson(write(tmp_path, MISTAKEN.replace("4 and 1", "1 and 4"), "wrong.toml"))
+    failed = check_lesson(wrong, lambda line: None)
+    assert not failed.claims[0].holds
+    assert "W[2] (1, 4) · dZ[2] (1, 400)" in failed.claims[0].shown
+
+
+def test_an_unexpected_shape_error_fails_the_beat_with_its_message(tmp_path):
+    text = MISTAKEN.replace('fails_with = "inner sizes 4 and 1"', 'claims = ["n_h == 4"]')
+    failed = check_lesson(load_lesson(write(tmp_path, text)), lambda line: None)
+    assert "inner sizes 4 and 1 do not line up" in failed.problem
+    assert failed.claims == ()

@@ -15,6 +15,7 @@
                                                # convergence | breakpoint CONDITION
     highlight = "A1 column 0"                  # NAME | NAME row J | NAME column I | NAME entry J,I
     claims = ["identical_units == n_h"]        # watch expressions that must come out True
+    fails_with = "inner sizes 4 and 1"         # a mistake's step must fail with this message
     sweep = { hidden = [1, 2, 3], iterations = 5000 }   # optional: one run per value, a table
 
 Every mistake is reported as `FILE line N: FIELD: what is wrong; what would fix it`.
@@ -40,7 +41,7 @@ TARGET_FORMS = "start, step NAME, after iteration N, convergence, breakpoint CON
 HIGHLIGHT_FORMS = "NAME, NAME row J, NAME column I, NAME entry J,I"
 QUIZ_KINDS = ("shape", "sign", "value")
 _TOP_KEYS = ("title", "slide", "setup", "quiz", "beats")
-_BEAT_KEYS = ("note", "setup", "run_to", "highlight", "claims", "sweep")
+_BEAT_KEYS = ("note", "setup", "run_to", "highlight", "claims", "sweep", "fails_with")
 
 
 class LessonError(StepnetError):
@@ -94,6 +95,7 @@ class Beat:
     highlight: Highlight | None
     claims: tuple[str, ...]
     sweep: Sweep | None
+    fails_with: str | None  # part of the shape error the run must stop with
     line: int
 
 
@@ -224,6 +226,9 @@ class _Reader:
             raise self.fail(where, "missing or empty: give some text")
         return value.strip()
 
+    def _optional_text(self, table: dict, where: tuple) -> str | None:
+        return self._text(table, where) if where[-1] in table else None
+
     def _setup(self, table: object, where: tuple) -> dict:
         self._known_keys(table, where, SETTINGS)
         for key, value in table.items():
@@ -280,6 +285,7 @@ class _Reader:
             highlight=self._highlight(beat.get("highlight"), (*where, "highlight")),
             claims=tuple(claims),
             sweep=self._sweep(beat.get("sweep"), (*where, "sweep"), config),
+            fails_with=self._optional_text(beat, (*where, "fails_with")),
             line=self._line(where) or 0,
         )
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.checked_numpy import ShapeMismatch
+from engine.conditions import non_finite, parse_condition
 from engine.diagnostics import accuracy
 from engine.errors import StepnetError
 from engine.stepper import RunResult
@@ -93,12 +95,25 @@ class LessonPlayer:
         session = self.session
         if beat.setup:
             session.restart(**beat.setup)
-        problem = None if beat.run_to is None else self._run_to(beat.run_to)
+        problem, failure = None, None
+        if beat.run_to is not None:
+            try:
+                problem = self._run_to(beat.run_to)
+            except ShapeMismatch as error:
+                failure = str(error)
+        claims = ()
+        if beat.fails_with is not None:
+            failed = failure is not None and beat.fails_with in failure
+            claims = (ClaimResult(f"fails with {beat.fails_with!r}", failed, failure or "ran on"),)
+        elif failure is not None:
+            problem = failure
         sweep = () if beat.sweep is None else tuple(self._sweep(beat.sweep))
         session.message = f"beat {index + 1}/{len(self.lesson.beats)}"
         if problem:
             session.message += f": {problem}"
-        return BeatOutcome(index, self.check(beat, sweep), sweep, self._highlight(beat), problem)
+        if problem is None:  # claims about a place the run never reached would mislead
+            claims += self.check(beat, sweep)
+        return BeatOutcome(index, claims, sweep, self._highlight(beat), problem)
 
     def _run_to(self, target: Target) -> str | None:
         """Move the session to `target`; what went wrong, if it was not reached."""
@@ -106,13 +121,17 @@ class LessonPlayer:
         if target.kind == "start":
             stepper.goto(0)
         elif target.kind == "step":
-            session.run_to_step(target.step)
+            for _ in range(STEPS_PER_ITERATION):
+                if stepper.step().name == target.step:
+                    break
         elif target.kind == "iteration":
             stepper.goto((target.iteration + 1) * STEPS_PER_ITERATION)
             if not np.isfinite(stepper.costs).all():
                 return f"a value went NaN or Inf before iteration {target.iteration}"
         elif target.kind == "convergence":
             result = self.runner(session)
+            if result.reason == "shape-error":
+                raise session.stepper.failure  # the run's stepper: it came back from the run
             if result.reason not in ("converged", "done"):
                 return f"the run stopped before converging: {result.message}"
         else:
@@ -123,7 +142,13 @@ class LessonPlayer:
                 result = self.runner(session)
             finally:
                 session.breakpoints = kept
-            if result.reason != "breakpoint":
+            if result.reason == "shape-error":
+                raise session.stepper.failure
+            # a run stops at NaN or Inf by itself, before any condition is asked
+            hit = result.reason == "breakpoint" or (
+                result.reason == "non-finite" and _non_finite(target)
+            )
+            if not hit:
                 return f"breakpoint {target.condition!r} was never hit: {result.message}"
         return None
 
@@ -202,3 +227,7 @@ def check_lesson(lesson: Lesson, report: Callable[[str], None]) -> BeatOutcome |
         if not outcome.holds:
             return outcome
     return None
+
+
+def _non_finite(target: Target) -> bool:
+    return parse_condition(target.condition).label == non_finite().label
