@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.content import Content
+from textual.widgets import Static
 
-from tui.components.panel import TextPanel
 from tui.formatting import number
 from tui.lesson_file import Lesson
 from tui.lesson_player import BeatOutcome
@@ -24,7 +24,7 @@ class LessonView:
     score: Score | None  # None when the lesson has no quiz
 
 
-class LessonPanel(TextPanel):
+class LessonPanel(Static):
     DEFAULT_CSS = """
     LessonPanel { height: auto; max-height: 16; }
     """
@@ -33,7 +33,8 @@ class LessonPanel(TextPanel):
         lesson = view.lesson
         self.border_title = f"lesson: {lesson.title}"
         self.border_subtitle = f"beat {view.index + 1}/{len(lesson.beats)} · > next · < back"
-        self.show_content(lesson_content(view))
+        # a beat's text wraps to a height of its own: always lay out again (beats are rare)
+        self.update(lesson_content(view))
 
 
 def lesson_content(view: LessonView) -> Content:
