@@ -37,3 +37,9 @@ def describe_duration(seconds: float) -> str:
     else:
         amount, unit = seconds / 3600, "hour"
     return f"{amount:.3g} {unit}{'' if amount == 1 else 's'}"
+
+
+def class_full(open_now: int) -> str:
+    """What a student is told when the session cap is reached."""
+    are = "session is" if open_now == 1 else "sessions are"
+    return f"the class is full: {open_now} {are} open; try again in a minute"

@@ -23,7 +23,7 @@ import asyncssh
 
 from engine.errors import StepnetError
 from tui.serve.child import child_command, child_environment, clamp_size
-from tui.serve.limits import ClassLimits, describe_duration
+from tui.serve.limits import ClassLimits, class_full, describe_duration
 from tui.serve.pty_child import PtyChild
 from tui.serve.ssh_keys import (
     HOST_KEY_TYPE,
@@ -165,12 +165,7 @@ class StudentSession(asyncssh.SSHServerSession):
             return
         if len(self._classroom.sessions) >= limits.max_sessions:
             log.info("refused %s: the class is full", self._user)
-            open_now = len(self._classroom.sessions)
-            self._end(
-                1,
-                f"the class is full: {open_now} session{'s are' if open_now > 1 else ' is'} "
-                "open; try again in a minute",
-            )
+            self._end(1, class_full(len(self._classroom.sessions)))
             return
         self._classroom.sessions.add(self)
         home = Path(tempfile.mkdtemp(prefix="stepnet-session-"))
