@@ -126,7 +126,7 @@ class StudentSession(asyncssh.SSHServerSession):
         self._term: str | None = None
         self._size: tuple[int, int] | None = None
         self._last_input = time.monotonic()
-        self._task: asyncio.Task | None = None
+        self.task: asyncio.Task | None = None
         self._gone = asyncio.Event()  # the channel has closed
         self.child: PtyChild | None = None
 
@@ -154,7 +154,7 @@ class StudentSession(asyncssh.SSHServerSession):
         return False
 
     def session_started(self) -> None:
-        self._task = asyncio.create_task(self._run())
+        self.task = asyncio.create_task(self._run())
 
     # ---- the app's life
 
@@ -170,6 +170,21 @@ class StudentSession(asyncssh.SSHServerSession):
         self._classroom.sessions.add(self)
         home = Path(tempfile.mkdtemp(prefix="stepnet-session-"))
         try:
+            if await self._start_child(limits, home):
+                status, message = await self._until_the_end(limits)
+                await self.child.stop()
+                if message:
+                    log.info("closed %s's session: %s", self._user, message)
+                if not self._gone.is_set():
+                    self._end(status, message, reset=bool(message))
+        finally:
+            if self.child is not None:
+                await self.child.stop()
+            self._classroom.sessions.discard(self)
+            shutil.rmtree(home, ignore_errors=True)
+
+    async def _start_child(self, limits: ClassLimits, home: Path) -> bool:
+        try:
             self.child = await PtyChild.start(
                 child_command(home, limits.caps, self._classroom.settings.lesson),
                 env=child_environment(self._term, self._chan.get_environment(), home),
@@ -177,24 +192,18 @@ class StudentSession(asyncssh.SSHServerSession):
                 size=self._size,
                 on_output=self._chan.write,
             )
-            log.info(
-                "session for %s: pid %d, %dx%d, TERM=%s",
-                self._user,
-                self.child.pid,
-                *self._size,
-                self._term,
-            )
-            status, message = await self._until_the_end(limits)
-            await self.child.stop()
-            if message:
-                log.info("closed %s's session: %s", self._user, message)
-            if not self._gone.is_set():
-                self._end(status, message, reset=bool(message))
-        finally:
-            if self.child is not None:
-                await self.child.stop()
-            self._classroom.sessions.discard(self)
-            shutil.rmtree(home, ignore_errors=True)
+        except OSError as error:
+            log.error("could not start stepnet for %s: %s", self._user, error)
+            self._end(1, "the server could not start stepnet; tell your teacher")
+            return False
+        log.info(
+            "session for %s: pid %d, %dx%d, TERM=%s",
+            self._user,
+            self.child.pid,
+            *self._size,
+            self._term,
+        )
+        return True
 
     async def _until_the_end(self, limits: ClassLimits) -> tuple[int, str]:
         """The child's exit status when it quits or the client goes; or, when the server ends
@@ -294,7 +303,7 @@ class SSHClassroom:
         for conn in list(self.classroom.connections):
             conn.close()
         # each session's task sees its channel close, stops its child and cleans up
-        tasks = [s._task for s in self.classroom.sessions if s._task is not None]
+        tasks = [s.task for s in self.classroom.sessions if s.task is not None]
         await asyncio.gather(*tasks, return_exceptions=True)
 
 

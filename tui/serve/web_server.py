@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import shlex
 import shutil
 import tempfile
@@ -32,6 +31,16 @@ from tui.serve.limits import ClassLimits, class_full, describe_duration
 log = logging.getLogger("stepnet.serve")
 
 BROWSER_TERMINAL = "xterm-256color"  # xterm.js
+# what textual-serve sets for Textual's web driver, besides a copy of the server's environment
+WEB_DRIVER_VARIABLES = (
+    "TEXTUAL_DRIVER",
+    "TEXTUAL_FPS",
+    "TEXTUAL_COLOR_SYSTEM",
+    "TERM_PROGRAM",
+    "TERM_PROGRAM_VERSION",
+    "COLUMNS",
+    "ROWS",
+)
 
 
 class ConfinedAppService(AppService):
@@ -42,10 +51,9 @@ class ConfinedAppService(AppService):
         self._environment = environment
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        # keep only what textual-serve adds for its driver (TEXTUAL_DRIVER, the size, …)
         served = super()._build_environment(width, height)
-        added = {name: value for name, value in served.items() if os.environ.get(name) != value}
-        return {**self._environment, **added}
+        driver = {name: served[name] for name in WEB_DRIVER_VARIABLES if name in served}
+        return {**self._environment, **driver}
 
 
 class ClassroomWebServer(Server):
