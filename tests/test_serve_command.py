@@ -172,7 +172,7 @@ def test_serve_without_asyncssh_names_the_fix(monkeypatch, capsys):
         (["serve", "ssh", "--port", "70000"], "--port 70000"),
         (["serve", "web", "--max-sessions", "0"], "--max-sessions 0: give 1 or more"),
         (["serve", "ssh", "--idle-timeout", "soon"], "90, 15m, 2h"),
-        (["serve"], "required: {ssh,web}"),
+        (["serve"], "required: {ssh,web,bench}"),
     ],
 )
 def test_serve_mistakes_end_in_one_line(argv, complaint, capsys):

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from pathlib import Path
 
 import asyncssh
 import pytest
 
+from tui.serve.benchmark_serve import screen_text
 from tui.serve.limits import ClassLimits
 from tui.serve.ssh_server import TERMINAL_RESET, SSHClassroom, SSHSettings
 
 TIMEOUT = 30  # seconds; the app starts in one or two
 FORMULA = "Z[1] = W[1]·X + b[1]"  # the formula panel, from the first screen on
 COMPACT_TABS = "steps  network  boundary"  # the tab strip: only below 110x32
-ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]")
 
 
 class Terminal:
@@ -39,7 +38,7 @@ class Terminal:
         self._arrived.set()
 
     def text(self, since: int = 0) -> str:
-        return ESCAPES.sub(b"", bytes(self.raw[since:])).decode("utf-8", "replace")
+        return screen_text(bytes(self.raw[since:]))
 
     async def wait_for(self, text: str, since: int = 0) -> None:
         async def seen() -> None:

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from tui.serve.benchmark_serve import screen_text
 from tui.serve.limits import ClassLimits
 from tui.serve.web_server import ClassroomWebServer
 
 TIMEOUT = 30
 FORMULA = "Z[1] = W[1]·X + b[1]"
 COMPACT_TABS = "steps  network  boundary"
-ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]")
 
 
 class Tab:
@@ -28,7 +27,7 @@ class Tab:
         self.raw = bytearray()
 
     def text(self, since: int = 0) -> str:
-        return ESCAPES.sub(b"", bytes(self.raw[since:])).decode("utf-8", "replace")
+        return screen_text(bytes(self.raw[since:]))
 
     async def wait_for(self, text: str, since: int = 0) -> None:
         async def seen() -> None:

@@ -1,13 +1,12 @@
-"""`stepnet serve ssh` and `stepnet serve web`: the command line, checked, then the server."""
+"""`stepnet serve ssh`, `serve web` and `serve bench`: the command line, checked, then the
+server (imported only when asked for: every `stepnet` command builds this parser)."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib.util
-import logging
-import signal
-import sys
+import os
+import statistics
 from pathlib import Path
 
 from engine.errors import StepnetError
@@ -19,10 +18,10 @@ SERVE_EXTRA = "pip install 'stepnet[serve]'"
 
 
 def add_serve_parser(commands, parser_class) -> None:
-    """`serve ssh` and `serve web` under `commands` (the main parser's subcommands)."""
+    """`serve ssh`, `serve web` and `serve bench` under `commands`, the main parser's."""
     serve = commands.add_parser("serve", help="give a class its own sessions over SSH or the web")
     kinds = serve.add_subparsers(
-        dest="serve_kind", metavar="{ssh,web}", required=True, parser_class=parser_class
+        dest="serve_kind", metavar="{ssh,web,bench}", required=True, parser_class=parser_class
     )
 
     ssh = kinds.add_parser("ssh", help="each SSH connection gets a private stepnet")
@@ -63,6 +62,34 @@ def add_serve_parser(commands, parser_class) -> None:
         metavar="URL",
         help="the address students open, when a proxy stands in front (https://…)",
     )
+    _add_bench_parser(kinds)
+
+
+def _add_bench_parser(kinds) -> None:
+    bench = kinds.add_parser(
+        "bench", help="measure what a class costs: bytes per step, CPU and memory per session"
+    )
+    bench.add_argument(
+        "--sessions",
+        type=_counts,
+        default=[5, 10, 20],
+        metavar="N,N,…",
+        help="class sizes to try, each student stepping once a second (default 5,10,20)",
+    )
+    bench.add_argument(
+        "--seconds", type=float, default=20.0, help="how long each class size steps (20)"
+    )
+    bench.add_argument("--steps", type=int, default=30, help="steps timed for traffic (30)")
+
+
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give class sizes such as 5,10,20")
+    return counts
 
 
 def _duration(text: str) -> float:
@@ -84,6 +111,7 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
     parser.add_argument(
         "--max-sessions",
         type=int,
+        metavar="N",
         default=limits.max_sessions,
         help=f"sessions at once (default {limits.max_sessions})",
     )
@@ -100,11 +128,18 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
         ("--max-iterations", caps.max_iterations, "iterations of a run or a jump"),
     ):
         parser.add_argument(
-            option, type=int, default=value, help=f"most {what} a session may use ({value})"
+            option,
+            type=int,
+            default=value,
+            metavar="N",
+            help=f"most {what} a session may use ({value})",
         )
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if args.serve_kind == "bench":
+        _require("asyncssh", "serve bench")
+        return run_serve_bench(args.sessions, args.seconds, args.steps)
     limits = _limits_from(args)
     lesson = _lesson_argument(args.lesson)
     if args.serve_kind == "ssh":
@@ -149,6 +184,11 @@ def _require(module: str, command: str) -> None:
 def _until_stopped(serve) -> int:
     """Run `serve(stop)`, a coroutine that serves until the event `stop` is set, until Ctrl-C
     or SIGTERM sets it; the server then ends every session."""
+    import asyncio
+    import logging
+    import signal
+    import sys
+
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s", force=True
     )
@@ -161,3 +201,36 @@ def _until_stopped(serve) -> int:
         return await serve(stop)
 
     return asyncio.run(main())
+
+
+def run_serve_bench(session_counts: list[int], seconds: float, steps: int) -> int:
+    from rich.console import Console
+
+    from tui.serve.benchmark_serve import measure
+
+    console = Console()
+    with console.status("starting a server, connecting students …"):
+        traffic, loads = measure([(80, 24), (120, 40)], steps, session_counts, seconds)
+    for each in traffic:
+        median = statistics.median(each.per_step)
+        console.print(
+            f"{each.size[0]}x{each.size[1]}: a step sends {median / 1000:.1f} kB "
+            f"(median of {len(each.per_step)}; {min(each.per_step) / 1000:.1f}–"
+            f"{max(each.per_step) / 1000:.1f} kB); a whole screen is "
+            f"{each.full_repaint / 1000:.1f} kB, the first one {each.first_screen / 1000:.1f} kB"
+        )
+    for load in loads:
+        console.print(
+            f"{load.sessions} sessions at 120x40, each stepping once a second for "
+            f"{load.seconds:.0f} s: CPU {load.cores:.2f} cores ({100 * load.cores / _cores():.0f}% "
+            f"of this machine's {_cores()}); {load.rss_per_session / 2**20:.0f} MiB per session "
+            f"(server {load.server_rss / 2**20:.0f} MiB); key → first byte back: median "
+            f"{1000 * load.latency_median:.0f} ms, 90th percentile "
+            f"{1000 * load.latency_p90:.0f} ms over {load.steps} steps; all connecting at "
+            f"once, every first screen was up after {load.start_seconds:.0f} s"
+        )
+    return 0
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0))
