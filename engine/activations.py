@@ -102,6 +102,17 @@ class Activation:
     slope: Callable[..., np.ndarray]
     flat_threshold: float | None  # |z| beyond which g is flat (saturation); None: never flat
 
+    def value(self, z) -> np.ndarray:
+        """g(z), element-wise, into a fresh array."""
+        z = np.asarray(z, dtype=np.float64)
+        return self.apply(z, np.empty_like(z))
+
+    def derivative(self, z) -> np.ndarray:
+        """g'(z), computed as the backward step computes it: from a = g(z) or from z."""
+        z = np.asarray(z, dtype=np.float64)
+        operand = self.value(z) if self.slope_operand == "A1" else z
+        return self.slope(operand, np.empty_like(z))
+
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a

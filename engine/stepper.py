@@ -20,7 +20,7 @@ import numpy as np
 
 from engine.activations import Activation, get_activation
 from engine.events import Event
-from engine.history import DEFAULT_HISTORY_BYTES, History
+from engine.history import DEFAULT_HISTORY_BYTES, History, first_stride
 from engine.parameters import check_parameters
 from engine.shapes import PARAMETER_NAMES, concrete
 from engine.steps import STEP_INDEX, STEP_NAMES, STEPS, STEPS_PER_ITERATION, run_iteration
@@ -86,7 +86,8 @@ class Stepper:
         self.activation: Activation = get_activation(activation)
         self.learning_rate = check_learning_rate(learning_rate)
         self.ws = Workspace(X, Y, params, self.activation, self.learning_rate)
-        self.history = History(history_bytes)
+        # a step's work: one multiply-add per example for every parameter, a few times over
+        self.history = History(history_bytes, first_stride(X.shape[1] * self.ws.theta.size))
         self.cursor = 0
         self._costs = np.full(1024, np.nan)
         self._codes = tuple(step.code_for(self.activation) for step in STEPS)

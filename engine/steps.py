@@ -13,6 +13,7 @@ one sum over hidden units, needs to know how many units each row stands for.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -134,12 +135,14 @@ def descend(parameter: np.ndarray, gradient: np.ndarray, learning_rate: float, s
     np.subtract(parameter, scratch, out=parameter)
 
 
-def _update(name: str) -> Callable[[Workspace], None]:
-    def kernel(ws: Workspace) -> None:
-        descend(getattr(ws, name), getattr(ws, "d" + name), ws.learning_rate, ws.scaled[name])
+def _descend_parameter(name: str, ws: Workspace) -> None:
+    descend(getattr(ws, name), getattr(ws, "d" + name), ws.learning_rate, ws.scaled[name])
 
-    kernel.__name__ = f"_update_{name}"
-    return kernel
+
+def _update(name: str) -> Callable[[Workspace], None]:
+    # a partial of a module-level function, not a closure: steps travel by pickle to the
+    # process that runs a long run (tui/child_run.py)
+    return functools.partial(_descend_parameter, name)
 
 
 def update_all(ws: Workspace) -> None:

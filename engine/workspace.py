@@ -42,8 +42,6 @@ class Workspace:
         # X is stored once, inside [X; 1]; the engine's own copy, so that a caller changing
         # their array later cannot make Z1 and dW1 see different data
         self.X_ones = np.vstack([X, np.ones((1, X.shape[1]))])
-        self.X = self.X_ones[: X.shape[0]]
-        self.X_ones.flags.writeable = False
         self.Y = None if Y is None else np.array(Y, dtype=np.float64)
         self.n_x, self.m = X.shape
         self.n_h = self.units.n_units
@@ -57,20 +55,11 @@ class Workspace:
         self.theta = np.zeros(groups * (self.n_x + 1) + groups + 1)
         self.grads = np.zeros_like(self.theta)
         self.scaled_grads = np.zeros_like(self.theta)
-        self.Wb1, self.Wb2 = _layer_blocks(self.theta, groups, self.n_x)
-        self.W1, self.b1, self.W2, self.b2 = _split(self.Wb1, self.Wb2, self.n_x, groups)
-        grad_blocks = _layer_blocks(self.grads, groups, self.n_x)
-        self.dW1, self.db1, self.dW2, self.db2 = _split(*grad_blocks, self.n_x, groups)
-        scaled_blocks = _layer_blocks(self.scaled_grads, groups, self.n_x)
-        self.scaled = dict(
-            zip(PARAMETER_NAMES, _split(*scaled_blocks, self.n_x, groups), strict=True)
-        )
-        self.set_parameters(params)
-
         self.ones = np.ones((self.m, 1))  # Σᵢ over examples as a product: dZ·1
         self.Z1 = np.empty((groups, self.m))
         self.A1_ones = np.ones((groups + 1, self.m))  # [A1; 1]; A1 is a view of its top rows
-        self.A1 = self.A1_ones[:groups]
+        self._make_views()
+        self.set_parameters(params)
         self.slope = np.empty((groups, self.m))
         self.dZ1 = np.empty((groups, self.m))
         self.Z2 = np.empty((1, self.m))
@@ -79,6 +68,30 @@ class Workspace:
         self.cost_terms = np.empty((1, self.m))
         self.Wb2_weighted = np.empty((1, groups + 1))
         self.cost = float("nan")
+
+    def _make_views(self) -> None:
+        """X, the parameters, gradients and A1 as views into the buffers that hold them."""
+        groups = self.units.n_groups
+        self.X = self.X_ones[: self.n_x]
+        self.X_ones.flags.writeable = False
+        self.Wb1, self.Wb2 = _layer_blocks(self.theta, groups, self.n_x)
+        self.W1, self.b1, self.W2, self.b2 = _split(self.Wb1, self.Wb2, self.n_x, groups)
+        grad_blocks = _layer_blocks(self.grads, groups, self.n_x)
+        self.dW1, self.db1, self.dW2, self.db2 = _split(*grad_blocks, self.n_x, groups)
+        scaled_blocks = _layer_blocks(self.scaled_grads, groups, self.n_x)
+        self.scaled = dict(
+            zip(PARAMETER_NAMES, _split(*scaled_blocks, self.n_x, groups), strict=True)
+        )
+        self.A1 = self.A1_ones[:groups]
+
+    # Pickled by the buffers it owns, the views rebuilt on arrival: pickle would copy each view
+    # as an array of its own, and the kernels would then write where nothing reads.
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name not in _VIEWS}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._make_views()
 
     def set_parameters(self, params: Mapping[str, np.ndarray]) -> None:
         """Load full (one row per unit) parameters; units of a group must be identical."""
@@ -113,6 +126,11 @@ class Workspace:
     def dims(self) -> dict[str, int]:
         """The sizes behind the slide's symbols n[0], n[1], n[2] and m."""
         return {"n[0]": self.n_x, "n[1]": self.n_h, "n[2]": 1, "m": self.m, "1": 1}
+
+
+_VIEWS = frozenset(
+    ("X", "Wb1", "Wb2", "W1", "b1", "W2", "b2", "dW1", "db1", "dW2", "db2", "scaled", "A1")
+)
 
 
 def _layer_blocks(flat: np.ndarray, groups: int, n_x: int) -> tuple[np.ndarray, np.ndarray]:

@@ -24,3 +24,17 @@ def panel_text(app: StepnetApp, selector: str) -> str:
     """The plain text a Static-based panel shows now."""
     content = app.screen.query_one(selector).content
     return getattr(content, "plain", str(content))
+
+
+def lesson_app(name: str) -> StepnetApp:
+    """The app in the shipped lesson `name`, before its first beat is entered."""
+    from tui.lesson_file import find_lesson, load_lesson
+    from tui.lesson_player import LessonPlayer
+
+    return StepnetApp(Session(RunConfig()), lesson=LessonPlayer(load_lesson(find_lesson(name))))
+
+
+async def settle(app: StepnetApp, pilot) -> None:
+    """Wait for a beat (or run) in the worker to finish and its result to be drawn."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()

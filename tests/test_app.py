@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from app_helpers import SMALL, WIDE, new_app, panel_text
+from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text
 from textual import events
 
 from engine.steps import STEPS, STEPS_PER_ITERATION
@@ -80,7 +80,8 @@ async def test_r_runs_in_the_background_and_r_again_pauses_within_100_ms():
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("r")
         deadline = time.monotonic() + 5
-        while app.session.stepper.iteration < 200 and time.monotonic() < deadline:
+        # the run goes in a child process: the screen's View is how far it has got
+        while app.view.iteration < 200 and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
         assert app.running
         await pilot.press("n")  # ignored while running: stepping would race the worker
@@ -249,7 +250,7 @@ async def test_q_quits():
 
 async def test_every_key_in_the_command_table_is_bound_to_its_action():
     """The command table is the one source of keys (the tests above press each of them)."""
-    app = new_app()
+    app = lesson_app("zero-initialization")  # in a lesson, the beat keys are live too
     async with app.run_test(size=WIDE):
         bound = app.screen.active_bindings
         for command in COMMANDS:
@@ -277,6 +278,38 @@ async def test_no_color_renders_without_crashing(monkeypatch):
             await pilot.press(key)
         await pilot.pause()
         assert app.is_running
+
+
+@pytest.mark.parametrize(
+    ("color_system", "refused"),
+    [("standard", ("38;5;", "48;5;", "38;2;", "48;2;")), ("256", ("38;2;", "48;2;"))],
+)
+async def test_16_and_256_colour_terminals_get_only_their_colours(
+    monkeypatch, color_system, refused
+):
+    """What a terminal is sent, as a 16- or 256-colour console turns the screen into bytes."""
+    import textual.constants
+    from textual._compositor import CompositorUpdate
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", color_system)
+    app = new_app()
+    sent: list[str] = []
+    original = app._display
+
+    def display(screen, renderable) -> None:
+        original(screen, renderable)
+        if isinstance(renderable, CompositorUpdate):
+            sent.append(renderable.render_segments(app.console))
+
+    app._display = display
+    async with app.run_test(size=WIDE) as pilot:
+        for key in ("n", "n", "n", "n", "n", "n", "n", "n", "n", "n", "question_mark", "escape"):
+            await pilot.press(key)
+        await pilot.pause()
+    assert app.console.color_system == color_system
+    text = "".join(sent)
+    assert "\x1b[" in text and "dW1" in text
+    assert not [code for code in refused if code in text]
 
 
 async def test_resizing_between_layouts_keeps_the_footer_keys_and_the_step():

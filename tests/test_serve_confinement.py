@@ -29,19 +29,19 @@ def confinement(tmp_path) -> Confinement:
 )
 def test_a_served_setup_may_not_read_files_or_pass_the_caps(confinement, changes, complaint):
     with pytest.raises(StepnetError, match=complaint):
-        confinement.confine(RunConfig(**changes))
+        confinement.caps.confine(RunConfig(**changes))
 
 
 def test_iterations_are_capped_and_too_many_examples_refused(confinement, tmp_path):
-    assert confinement.confine(RunConfig(iterations=10_000)).iterations == 50
+    assert confinement.caps.confine(RunConfig(iterations=10_000)).iterations == 50
     small = Confinement(tmp_path, EngineCaps(max_examples=100))
     with pytest.raises(StepnetError, match="400 examples: served sessions allow up to 100"):
-        ConfinedSession(RunConfig(), small)
+        ConfinedSession(RunConfig(), confinement=small)
 
 
 @pytest.mark.parametrize("typed", ["mine.json", "../../etc/mine.json", "/tmp/mine.json"])
 def test_saving_goes_into_the_session_folder_whatever_the_name(confinement, typed):
-    session = ConfinedSession(RunConfig(), confinement)
+    session = ConfinedSession(RunConfig(), confinement=confinement)
     session.step()
     session.save(typed)
     assert [path.name for path in confinement.save_dir.iterdir()] == ["mine.json"]
@@ -55,7 +55,7 @@ def test_a_name_that_names_no_file_is_refused(confinement, typed):
 
 
 def test_hidden_units_and_jumps_stay_within_the_caps(confinement):
-    session = ConfinedSession(RunConfig(hidden=5), confinement)
+    session = ConfinedSession(RunConfig(hidden=5), confinement=confinement)
     session.change_hidden(+1)
     session.change_hidden(+1)
     assert session.config.hidden == 6
@@ -72,7 +72,7 @@ async def test_screenshots_are_off_in_the_palette_and_as_an_action(
 ):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path))  # where Textual would save a screenshot
-    app = ConfinedApp(ConfinedSession(RunConfig(), confinement))
+    app = ConfinedApp(ConfinedSession(RunConfig(), confinement=confinement))
     async with app.run_test(size=WIDE) as pilot:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Theme" in titles

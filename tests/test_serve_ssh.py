@@ -13,6 +13,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+from tui.lesson_file import SAMPLES
 from tui.serve.benchmark_serve import screen_text
 from tui.serve.limits import ClassLimits
 from tui.serve.ssh_server import TERMINAL_RESET, SSHClassroom, SSHSettings
@@ -72,9 +73,9 @@ async def serve(keys):
     servers = []
     authorized = asyncssh.import_authorized_keys(keys["student"].export_public_key().decode())
 
-    async def start(password: str | None = None, **limits) -> SSHClassroom:
+    async def start(password: str | None = None, lesson=None, **limits) -> SSHClassroom:
         settings = SSHSettings(
-            "127.0.0.1", 0, keys["host"], authorized, password, ClassLimits(**limits)
+            "127.0.0.1", 0, keys["host"], authorized, password, ClassLimits(**limits), lesson
         )
         server = SSHClassroom(settings)
         await server.start()
@@ -128,6 +129,14 @@ async def test_a_student_gets_the_app_steps_it_and_resizes_it(serve, keys):
         mark = len(screen.raw)
         screen.process.change_terminal_size(80, 24)
         await screen.wait_for(COMPACT_TABS, since=mark)
+
+
+async def test_every_session_starts_in_the_teachers_lesson(serve, keys):
+    server = await serve(lesson=str(SAMPLES / "09-zero-initialization.toml"))
+    async with await connect(server, [keys["student"]]) as conn:
+        screen = await open_app(conn)
+        await screen.wait_for("beat 1/")
+        assert "Zero initialization" in screen.text()
 
 
 async def test_the_app_and_its_folder_are_gone_after_disconnect(serve, keys):

@@ -427,7 +427,7 @@ def deleter(*keys):
         (setter("config", "data", 7), "config data should be text"),
         (setter("config", "learning_rate", -1.0), "bad setting: learning rate -1.0"),
         (setter("config", "activation", "swish"), "unknown activation 'swish'"),
-        (setter("config", "colour", "blue"), "unknown settings colour"),
+        (setter("config", "colour", "blue"), "unknown settings 'colour'"),
         (deleter("config", "seed"), "config lacks seed"),
         (deleter("cursor"), "it has no 'cursor'"),
         (setter("breakpoints", "cost rises"), "breakpoints should be a list of texts"),

@@ -68,3 +68,16 @@ def test_help_screen(snap_compare):
 
 def test_small_terminal_80x24(snap_compare):
     assert snap_compare(build_app(RunConfig(), steps_to("dW1")), terminal_size=SMALL)
+
+
+def test_lesson_beat(snap_compare):
+    from app_helpers import lesson_app, settle
+
+    app = lesson_app("zero-initialization")
+
+    async def second_beat(pilot):
+        await settle(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=second_beat)

@@ -1,14 +1,13 @@
 """The step-through debugger: panels beside each other, keys from one table, a run worker.
 
 The app is thin: keys become calls on a Session (tui/session.py), and every panel redraws from
-the View the session returns. A run to convergence happens in a thread worker that hands over a
-View at most 5 times a second; the run message replaces any stale one still queued.
+the View the session returns. A run to convergence goes in a child process (tui/child_run.py),
+watched by a thread worker that hands over a View at most 5 times a second; the run message
+replaces any stale one still queued.
 """
 
 from __future__ import annotations
 
-import sys
-import threading
 from collections.abc import Iterable
 
 from textual import events, work
@@ -22,22 +21,26 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from engine.conditions import ACCEPTED_FORMS
 from engine.errors import StepnetError
 from engine.stepper import RunResult
+from engine.steps import STEP_NAMES
+from tui.child_run import new_cancel_event, run_in_child
 from tui.commands import COMMANDS, bindings
 from tui.components.boundary_panel import BoundaryPanel
 from tui.components.cost_panel import CostPanel
 from tui.components.formula_panel import FormulaPanel
 from tui.components.help_screen import HelpScreen
+from tui.components.lesson_panel import LessonPanel, LessonView
 from tui.components.network_panel import NetworkPanel
 from tui.components.prompt_screen import PromptScreen
 from tui.components.status_bar import StatusBar
 from tui.components.steps_panel import StepsPanel
 from tui.components.value_panel import ValuePanel
 from tui.components.watch_panel import WatchPanel
+from tui.lesson_player import BeatOutcome, LessonPlayer
+from tui.quiz import Question, Score, mark, question_for
 from tui.session import Session
 from tui.view import View
 
 MIN_SIZE = (60, 20)
-RUN_SWITCH_INTERVAL = 0.02  # seconds
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
 PANELS = (
@@ -49,23 +52,30 @@ PANELS = (
 RUNNING_PANELS = "StatusBar, BoundaryPanel, CostPanel, WatchPanel"
 # what may still be done while a run is under way
 WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
+LESSON_ACTIONS = {"next_beat", "previous_beat"}
 
 
 class RunProgress(Message):
-    """A View from the run worker; a newer one replaces an older one still in the queue."""
+    """A View from the run; a newer one, or the run's end, supersedes it if it is still queued."""
 
     def __init__(self, view: View) -> None:
         super().__init__()
         self.view = view
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, RunProgress)
+        return isinstance(message, RunProgress | RunFinished)
 
 
 class RunFinished(Message):
     def __init__(self, result: RunResult) -> None:
         super().__init__()
         self.result = result
+
+
+class BeatEntered(Message):
+    def __init__(self, outcome: BeatOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
 
 
 def layout_for(width: int, height: int) -> str:
@@ -85,11 +95,17 @@ class StepnetApp(App):
     # out, because that redraw alone costs a short run a tenth of its speed
     running: reactive[bool] = reactive(False)
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:
         super().__init__()
-        self.session = session
-        self.view: View = session.view()
-        self._pause = threading.Event()
+        self.session = session if lesson is None else lesson.session
+        self.view: View = self.session.view()
+        self._pause = new_cancel_event()
+        self.lesson = lesson
+        self.beat_index = 0  # the beat entered, or being entered
+        self.beat_outcome: BeatOutcome | None = None
+        self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
+        if lesson is not None:
+            lesson.runner = self._run_for_lesson
 
     # ---- layout
 
@@ -101,6 +117,8 @@ class StepnetApp(App):
             yield Static(self._too_small_text(), id="too-small")
             return
         if mode == "wide":
+            if self.lesson is not None:
+                yield LessonPanel(id="lesson")
             with Horizontal(id="main"):
                 with Vertical(id="left"):
                     yield NetworkPanel(id="network")
@@ -114,7 +132,11 @@ class StepnetApp(App):
                     yield WatchPanel(id="watches")
         else:
             yield FormulaPanel(id="formula")
-            with TabbedContent(id="tabs"):
+            first = "tab-lesson" if self.lesson is not None else "tab-value"
+            with TabbedContent(id="tabs", initial=first):
+                if self.lesson is not None:
+                    with TabPane("lesson", id="tab-lesson"):
+                        yield LessonPanel(id="lesson")
                 with TabPane("value", id="tab-value"):
                     yield ValuePanel(id="value")
                 with TabPane("steps", id="tab-steps"):
@@ -150,6 +172,7 @@ class StepnetApp(App):
 
     def _after_recompose(self) -> None:
         self.show_view(self.view)
+        self.show_lesson()
         self._focus_matrix()
         self.refresh_bindings()  # a footer composed anew learns the keys from this signal
 
@@ -158,12 +181,19 @@ class StepnetApp(App):
         for panel in self.screen.query(ValuePanel).results():
             if self.session.selection is not None:
                 panel.cursor = self.session.selection
+        if self.lesson is not None and self.layout_mode == "compact":
+            return  # focus would open the value tab over the lesson's notes
         for matrix in self.screen.query("#value-matrix").results():
             matrix.focus()
 
     def on_mount(self) -> None:
         self.show_view(self.view)
         self._focus_matrix()
+        if self.lesson is not None:
+            self._enter_beat(0)
+
+    def on_unmount(self) -> None:
+        self._pause.set()  # quitting mid-run: the run's process stops too
 
     # ---- drawing
 
@@ -177,9 +207,18 @@ class StepnetApp(App):
     def refresh_from_session(self) -> None:
         self.show_view(self.session.view())
 
+    def show_lesson(self) -> None:
+        if self.lesson is None:
+            return
+        view = LessonView(self.lesson.lesson, self.beat_index, self.beat_outcome, self.quiz_score)
+        for panel in self.query(LessonPanel).results():
+            panel.show_lesson(view)
+
     # ---- which actions apply now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in LESSON_ACTIONS and self.lesson is None:
+            return False  # not in a lesson: hidden
         if self.running and action not in WHILE_RUNNING:
             return None  # refused: stepping would race the run's worker
         return True
@@ -187,8 +226,30 @@ class StepnetApp(App):
     # ---- actions (one per command in tui/commands.py)
 
     def action_step(self) -> None:
-        self.session.step()
-        self.refresh_from_session()
+        question = self._quiz_question()
+        if question is None:
+            self.session.step()
+            self.refresh_from_session()
+            return
+
+        def answered(text: str | None) -> None:
+            event = self.session.stepper.step()
+            if text:
+                right, feedback = mark(question, text, event)
+                self.quiz_score = self.quiz_score.add(right)
+                self.session.message = f"quiz: {feedback}"
+            else:
+                self.session.message = f"quiz skipped: {event.name} is shown"
+            self.refresh_from_session()
+            self.show_lesson()
+
+        self.push_screen(PromptScreen(question.prompt, question.placeholder), answered)
+
+    def _quiz_question(self) -> Question | None:
+        if self.quiz_score is None:
+            return None
+        step = STEP_NAMES[self.session.stepper.next_index]
+        return question_for(self.lesson.lesson.quiz, step)
 
     def action_back(self) -> None:
         self.session.back()
@@ -208,16 +269,9 @@ class StepnetApp(App):
 
     @work(thread=True, exclusive=True, group="run")
     def _run_in_worker(self) -> None:
-        # The run holds the GIL in slices of many small numpy calls; longer slices mean fewer
-        # hand-overs to the screen thread, which still gets in often enough to pause in time.
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(RUN_SWITCH_INTERVAL)
-        try:
-            result = self.session.run(
-                self._pause, lambda view: self.post_message(RunProgress(view))
-            )
-        finally:
-            sys.setswitchinterval(interval)
+        result = run_in_child(
+            self.session, self._pause, lambda view: self.post_message(RunProgress(view))
+        )
         self.post_message(RunFinished(result))
 
     def on_run_progress(self, message: RunProgress) -> None:
@@ -227,6 +281,47 @@ class StepnetApp(App):
     def on_run_finished(self, message: RunFinished) -> None:
         self.running = False
         self.refresh_from_session()
+
+    # ---- lessons
+
+    def action_next_beat(self) -> None:
+        if self.beat_index + 1 >= len(self.lesson.lesson.beats):
+            self._tell("this is the lesson's last beat: < goes back, q quits")
+            return
+        self._enter_beat(self.beat_index + 1)
+
+    def action_previous_beat(self) -> None:
+        if self.beat_index == 0:
+            self._tell("this is the lesson's first beat")
+            return
+        self._enter_beat(self.beat_index - 1)
+
+    def _enter_beat(self, index: int) -> None:
+        self.beat_index = index
+        self.beat_outcome = None
+        self.show_lesson()
+        self._pause.clear()
+        self.running = True
+        self._enter_beat_in_worker(index)
+
+    @work(thread=True, exclusive=True, group="run")
+    def _enter_beat_in_worker(self, index: int) -> None:
+        self.post_message(BeatEntered(self.lesson.enter(index)))
+
+    def _run_for_lesson(self, session: Session) -> RunResult:
+        return run_in_child(session, self._pause, lambda view: self.post_message(RunProgress(view)))
+
+    def on_beat_entered(self, message: BeatEntered) -> None:
+        self.session = self.lesson.session
+        self.beat_outcome = message.outcome
+        self.running = False
+        self.refresh_from_session()
+        self.show_lesson()
+        highlight = self.lesson.lesson.beats[self.beat_index].highlight
+        event = self.session.stepper.event
+        if highlight is not None and event is not None and event.name == highlight.name:
+            for panel in self.query(ValuePanel).results():
+                panel.cursor = (highlight.row or 0, highlight.column or 0)
 
     def action_goto(self) -> None:
         def answer(text: str | None) -> None:

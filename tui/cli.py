@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot.add_argument("--size", default="120x40", help="WIDTHxHEIGHT, e.g. 80x24")
     snapshot.add_argument("-o", "--output", required=True, metavar="FILE.svg")
 
+    commands.add_parser("lessons", help="list the lessons that come with stepnet")
+    lesson = commands.add_parser("lesson", help="open the app in a lesson, or --check its claims")
+    lesson.add_argument("name", metavar="NAME-or-PATH", help="a lesson's name, number or file")
+    lesson.add_argument(
+        "--check",
+        action="store_true",
+        help="check every claim without a screen; exit 1 if any fails",
+    )
+
     bench = commands.add_parser("bench", help="time the engine against a plain numpy loop")
     bench.add_argument("--repeats", type=int, default=3, help="interleaved rounds (median)")
     bench.add_argument(
@@ -136,6 +145,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tui.serve.serve_command import run_serve
 
         return run_serve(args)
+    if args.command in ("lessons", "lesson"):
+        from tui.lesson_command import run_lesson, run_lessons
+
+        if args.command == "lessons":
+            return run_lessons()
+        return run_lesson(args.name, args.check, confinement_from(args))
     config = config_from(args)
     if args.command == "trace":
         from tui.trace_command import run_trace

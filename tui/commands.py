@@ -89,6 +89,23 @@ COMMANDS: tuple[Command, ...] = (
         "Save the session to a file, to reopen with --resume.",
         in_footer=False,
     ),
+    Command(
+        "next-beat",
+        "greater_than_sign",
+        "next_beat",
+        "beat",
+        "In a lesson: go on to the next beat (its run, its notes, its claims checked).",
+        ">",
+    ),
+    Command(
+        "previous-beat",
+        "less_than_sign",
+        "previous_beat",
+        "beat back",
+        "In a lesson: go back to the previous beat (the lesson is replayed exactly).",
+        "<",
+        in_footer=False,
+    ),
     Command("help", "question_mark", "help", "help", "Show every key and what it does.", "?"),
     Command("quit", "q", "quit", "quit", "Quit stepnet."),
 )

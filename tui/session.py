@@ -20,12 +20,13 @@ from engine.config import RunConfig
 from engine.errors import StepnetError
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
+from tui.derived_state import DerivedState
 from tui.session_file import SessionData, capture, load_session, save_session
 from tui.view import View, WatchLine, take_view
 from tui.watch import Watch
 
-FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: each one takes the
-# GIL from the run for ~15 ms, and 5 a second keep a run at ≥ 80% of its headless speed
+FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
+# cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
 MAX_HIDDEN_IN_APP = 64
 
 
@@ -85,7 +86,7 @@ class Session:
         return view.with_watches(self._watch_lines(view))
 
     def _watch_lines(self, view: View) -> tuple[WatchLine, ...]:
-        state = {**view.state, "learning_rate": self.config.learning_rate}
+        state = DerivedState(view, self.config.learning_rate)
         return tuple(
             WatchLine(watch.text, watch.evaluate(state, cursor=view.cursor), watch.history)
             for watch in self.watches

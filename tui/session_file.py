@@ -355,7 +355,7 @@ def _read_config(value: object) -> RunConfig:
     unknown = sorted(set(value) - names)
     if unknown:
         raise _Problem(
-            f"config has unknown settings {', '.join(unknown)} "
+            f"config has unknown settings {', '.join(map(repr, unknown))} "
             f"(it takes {', '.join(sorted(names))})"
         )
     missing = sorted(names - set(value))

@@ -13,7 +13,9 @@ names but the state's. Every operation checks the size of its result before nump
 
 Names: X, Y, W1, b1, W2, b2 and this iteration's Z1 … db1 from the state mapping; m, n_x and
 n_h (from the state, else from the shapes of X and W1); alpha or learning_rate if the caller
-puts one in the state.
+puts one in the state; and what tui/derived_state.py adds: the iteration, the costs so far,
+accuracy, the symmetry count, saturation, W' and b' of the linear collapse, and the slides'
+one-example loops (loop_Z1, loop_dW1 …). Lesson claims are watches that must come out True.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.activations import ACTIVATIONS
 from engine.errors import StepnetError
 from tui.formatting import number, shape
 
@@ -47,7 +50,13 @@ ARRAY_NAMES = (
 )
 SIZE_NAMES = ("m", "n_x", "n_h")
 RATE_NAMES = ("alpha", "learning_rate")
-NAMES = (*ARRAY_NAMES, *SIZE_NAMES, *RATE_NAMES)
+DERIVED_NAMES = (
+    *("iteration", "costs", "accuracy", "identical_units", "unit_difference"),
+    *("saturation", "dead_units", "W_prime", "b_prime"),
+    *("loop_Z1", "loop_dW1", "loop_db1", "loop_dW2", "loop_db2"),
+    *("sweep_accuracy", "sweep_cost"),  # only in a lesson's sweep beat
+)
+NAMES = (*ARRAY_NAMES, *SIZE_NAMES, *RATE_NAMES, *DERIVED_NAMES)
 
 REDUCTIONS: dict[str, Callable] = {
     "sum": np.sum,
@@ -61,8 +70,10 @@ ELEMENTWISE: dict[str, Callable] = {
     "abs": np.abs,
     "exp": np.exp,
     "log": np.log,
-    "tanh": np.tanh,
     "sqrt": np.sqrt,
+    # each activation g by name, and its slope g' as d_<name>, from the engine's own kernels
+    **{name: activation.value for name, activation in ACTIVATIONS.items() if name != "linear"},
+    **{f"d_{name}": activation.derivative for name, activation in ACTIVATIONS.items()},
 }
 FUNCTIONS = (*ELEMENTWISE, *REDUCTIONS, "shape")
 ATTRIBUTES = ("T", "shape")
@@ -111,7 +122,7 @@ _REFUSED: dict[type, str] = {
     ast.YieldFrom: "yield",
     ast.Slice: "slices outside […]",
 }
-_USE = ", ".join(NAMES[:-1])  # learning_rate left out: alpha says it
+_USE = ", ".join(name for name in NAMES if name != "learning_rate")  # alpha says it
 _FUNCTIONS_TEXT = ", ".join(FUNCTIONS)
 
 

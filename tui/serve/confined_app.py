@@ -7,9 +7,11 @@ disk) are off, and n_h and jumps to an iteration stay within the caps.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 from textual.app import SystemCommand
 from textual.screen import Screen
 
@@ -23,13 +25,24 @@ SCREENSHOT_COMMAND = "Screenshot"
 
 
 class ConfinedSession(Session):
-    def __init__(self, config: RunConfig, confinement: Confinement) -> None:
-        config = confinement.confine(config.checked())
-        data = config.load_data()
-        confinement.check_examples(data[0].shape[1])
+    def __init__(
+        self,
+        config: RunConfig,
+        data: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        confinement: Confinement,
+    ) -> None:
+        config = confinement.caps.confine(config.checked())
+        data = data if data is not None else config.load_data()
+        confinement.caps.check_examples(data[0].shape[1])
         super().__init__(config, data)
         self.confinement = confinement
         self.max_hidden = min(MAX_HIDDEN_IN_APP, confinement.caps.max_hidden)
+
+    def restart(self, **changes) -> None:
+        # a lesson's beat may change any setting: it stays within the caps too
+        confined = self.confinement.caps.confine(self.config.with_changes(**changes))
+        super().restart(**{**changes, "iterations": confined.iterations})
 
     def save(self, path: str) -> None:
         target = self.confinement.save_path(path)
@@ -42,6 +55,11 @@ class ConfinedSession(Session):
             self.message = f"iteration {iteration}: a served session goes up to {cap}"
             return
         super().goto_iteration(iteration)
+
+
+def confined_sessions(confinement: Confinement) -> Callable[..., Session]:
+    """Makes sessions as Session(config, data) does, confined: for a lesson's player."""
+    return partial(ConfinedSession, confinement=confinement)
 
 
 class ConfinedApp(StepnetApp):

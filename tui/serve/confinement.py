@@ -23,9 +23,33 @@ from engine.parameters import parse_init
 class EngineCaps:
     """The most a served session may ask of the engine."""
 
-    max_hidden: int = 32  # n_h: the app's own limit is 64
+    max_hidden: int = 32  # n_h: the app.s own limit is 64
     max_examples: int = 1000  # m: every built-in dataset has 400 or fewer
     max_iterations: int = 20_000  # a run, or a jump with g; twice the course's 10,000
+
+    def confine(self, config: RunConfig) -> RunConfig:
+        """`config` if a served session may run it, with iterations capped; else StepnetError."""
+        if config.data not in BUILTIN_DATASETS:
+            raise StepnetError(
+                f"data {config.data!r}: a served session uses the built-in datasets only "
+                f"({', '.join(BUILTIN_DATASETS)})"
+            )
+        if isinstance(parse_init(config.init), Path):
+            raise StepnetError(
+                f"init {config.init!r}: a served session reads no files; "
+                "use random, zeros or constant:C"
+            )
+        if config.hidden > self.max_hidden:
+            raise StepnetError(
+                f"n_h = {config.hidden}: served sessions allow up to {self.max_hidden}"
+            )
+        return config.with_changes(iterations=min(config.iterations, self.max_iterations))
+
+    def check_examples(self, m: int) -> None:
+        if m > self.max_examples:
+            raise StepnetError(
+                f"the data has {m} examples: served sessions allow up to {self.max_examples}"
+            )
 
     def as_options(self) -> list[str]:
         return [
@@ -41,30 +65,6 @@ class Confinement:
 
     save_dir: Path
     caps: EngineCaps
-
-    def confine(self, config: RunConfig) -> RunConfig:
-        """`config` if a served session may run it, with iterations capped; else StepnetError."""
-        if config.data not in BUILTIN_DATASETS:
-            raise StepnetError(
-                f"data {config.data!r}: a served session uses the built-in datasets only "
-                f"({', '.join(BUILTIN_DATASETS)})"
-            )
-        if isinstance(parse_init(config.init), Path):
-            raise StepnetError(
-                f"init {config.init!r}: a served session reads no files; "
-                "use random, zeros or constant:C"
-            )
-        if config.hidden > self.caps.max_hidden:
-            raise StepnetError(
-                f"n_h = {config.hidden}: served sessions allow up to {self.caps.max_hidden}"
-            )
-        return config.with_changes(iterations=min(config.iterations, self.caps.max_iterations))
-
-    def check_examples(self, m: int) -> None:
-        if m > self.caps.max_examples:
-            raise StepnetError(
-                f"the data has {m} examples: served sessions allow up to {self.caps.max_examples}"
-            )
 
     def save_path(self, typed: str) -> Path:
         """Where a session the student names `typed` is saved: only its last part counts, and

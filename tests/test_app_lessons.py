@@ -1,0 +1,66 @@
+"""The app in a lesson: notes and claims on screen, > and < between beats, quiz questions."""
+
+from __future__ import annotations
+
+from app_helpers import SMALL, WIDE, lesson_app, panel_text, settle
+
+
+async def test_a_lesson_opens_at_its_first_beat_with_the_claims_checked():
+    app = lesson_app("zero-initialization")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        text = panel_text(app, "#lesson")
+        assert "every hidden unit computes the same function" in text
+        assert "✓ identical_units == n_h" in text
+        assert app.session.stepper.event.name == "A1"
+        assert "hidden units identical: 4/4" in panel_text(app, "#status")
+
+
+async def test_greater_and_less_than_move_between_beats_and_replay_exactly():
+    app = lesson_app("zero-initialization")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        assert app.beat_index == 2
+        assert app.session.config.init == "constant:0.5"
+        assert app.session.stepper.iteration == 1001  # after iteration 1000
+        assert "✗" not in panel_text(app, "#lesson")
+        theta = app.session.stepper.ws.theta.copy()
+        await pilot.press("less_than_sign")
+        await settle(app, pilot)
+        assert app.beat_index == 1 and app.session.config.init == "zeros"
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        assert (app.session.stepper.ws.theta == theta).all()
+
+
+async def test_outside_a_lesson_the_beat_keys_do_nothing():
+    from app_helpers import new_app
+
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("greater_than_sign", "less_than_sign")
+        assert app.session.stepper.cursor == 0
+        assert not app.query("#lesson")
+
+
+async def test_a_quiz_step_asks_first_then_reveals_and_scores():
+    app = lesson_app("gradient-descent")  # quizzes the backward shapes and the cost's value
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("greater_than_sign")  # after iteration 0: next is iteration 1's Z1
+        await settle(app, pilot)
+        await pilot.press("n", "n", "n", "n")  # Z1 … A2 are not quizzed
+        assert app.session.stepper.event.name == "A2"
+        await pilot.press("n")  # the cost: a value question comes first
+        assert app.session.stepper.event.name == "A2"  # not revealed yet
+        await pilot.press(*"0.69", "enter")
+        assert app.session.stepper.event.name == "cost"
+        await pilot.press("n")  # dZ2: its shape
+        await pilot.press(*"400, 1", "enter")
+        assert app.session.stepper.event.name == "dZ2"
+        assert "✗ you said (400, 1); dZ2 is (1, 400)" in panel_text(app, "#status")
+        assert "quiz: 1/2 right" in panel_text(app, "#lesson")

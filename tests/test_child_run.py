@@ -1,0 +1,75 @@
+"""A run in a child process leaves the session exactly as the same run in-process would."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from engine.config import RunConfig
+from engine.steps import STEPS_PER_ITERATION
+from tui import child_run
+from tui.child_run import new_cancel_event, run_in_child
+from tui.session import Session
+
+
+def _session(**changes) -> Session:
+    session = Session(RunConfig(**changes))
+    session.add_watch("abs(dW1).max()")
+    return session
+
+
+def _assert_same_session(actual: Session, expected: Session) -> None:
+    assert actual.stepper.cursor == expected.stepper.cursor
+    np.testing.assert_array_equal(actual.stepper.ws.theta, expected.stepper.ws.theta)
+    np.testing.assert_array_equal(actual.stepper.costs, expected.stepper.costs)
+    assert actual.message == expected.message
+    assert [w.history for w in actual.watches] == [w.history for w in expected.watches]
+
+
+@pytest.mark.parametrize("can_fork", [True, False])
+def test_a_child_run_ends_where_an_in_process_run_ends(monkeypatch, can_fork):
+    monkeypatch.setattr(child_run, "CAN_FORK", can_fork)
+    in_child, in_process = _session(iterations=3000), _session(iterations=3000)
+    in_child.step()
+    in_process.step()
+    views = []
+    result = run_in_child(in_child, new_cancel_event(), views.append, frame_seconds=0)
+    expected = in_process.run(threading.Event(), lambda view: None, frame_seconds=0)
+    assert result == expected
+    assert result.reason == "done"
+    _assert_same_session(in_child, in_process)
+    # the Views came from the run as it went, the last of them near its end
+    assert views and all(view.running for view in views)
+    assert views[-1].iteration > 2900
+    # stepping back into the run uses the history the child handed over
+    for session in (in_child, in_process):
+        session.stepper.goto(1234 * STEPS_PER_ITERATION + 6)
+    np.testing.assert_array_equal(in_child.stepper.event.value, in_process.stepper.event.value)
+
+
+def test_the_breakpoint_that_stopped_the_run_is_the_sessions_own():
+    session = _session()
+    session.add_breakpoint("iteration 250")
+    session.toggle_step_breakpoint("dZ1")
+    session.step()
+    result = run_in_child(session, new_cancel_event(), lambda view: None)
+    assert result.reason == "breakpoint"
+    assert result.breakpoint is session.breakpoints[1]
+    assert session.stepper.event.name == "dZ1"
+
+    session.toggle_step_breakpoint("dZ1")
+    result = run_in_child(session, new_cancel_event(), lambda view: None)
+    assert result.breakpoint is session.breakpoints[0]
+    assert session.stepper.iteration == 251
+
+
+def test_a_cancelled_run_stops_at_once_and_keeps_what_it_did():
+    session = _session(iterations=1_000_000)
+    cancel = new_cancel_event()
+    cancel.set()
+    result = run_in_child(session, cancel, lambda view: None)
+    assert result.reason == "cancelled"
+    assert session.stepper.cursor == 0
+    assert "paused at iteration 0" in session.message
