@@ -34,9 +34,10 @@ def test_the_child_runs_this_stepnet_confined(tmp_path):
 
 def test_a_lesson_comes_after_the_served_options(tmp_path):
     # `stepnet lesson NAME` opens the app in a lesson; the served options belong to stepnet
-    command = child_command(tmp_path, EngineCaps(), lesson="backprop")
-    assert command[-2:] == ["lesson", "backprop"]
-    assert command.index("--served") < command.index("lesson")
+    command = child_command(tmp_path, EngineCaps(), lesson="/class/backprop.toml")
+    assert command[-2:] == ["lesson", "/class/backprop.toml"]
+    args = build_parser().parse_args(command[4:])
+    assert (args.served, args.command, args.name) == (True, "lesson", "/class/backprop.toml")
 
 
 def test_the_child_gets_a_fresh_environment_not_the_servers(tmp_path, monkeypatch):
@@ -173,6 +174,11 @@ def test_serve_without_asyncssh_names_the_fix(monkeypatch, capsys):
         (["serve", "web", "--max-sessions", "0"], "--max-sessions 0: give 1 or more"),
         (["serve", "ssh", "--idle-timeout", "soon"], "90, 15m, 2h"),
         (["serve"], "required: {ssh,web,bench}"),
+        (["serve", "web", "--lesson", "no-such-lesson"], "no lesson 'no-such-lesson'"),
+        (
+            ["serve", "web", "--lesson", "11", "--max-hidden", "16"],
+            "lesson 11-hidden-layer-size.toml line 11: n_h = 20: served sessions allow up to 16",
+        ),
     ],
 )
 def test_serve_mistakes_end_in_one_line(argv, complaint, capsys):

@@ -141,7 +141,7 @@ def run_serve(args: argparse.Namespace) -> int:
         _require("asyncssh", "serve bench")
         return run_serve_bench(args.sessions, args.seconds, args.steps)
     limits = _limits_from(args)
-    lesson = _lesson_argument(args.lesson)
+    lesson = _checked_lesson(args.lesson, limits.caps) if args.lesson else None
     if args.serve_kind == "ssh":
         _require("asyncssh", "serve ssh")
         from tui.serve.ssh_server import serve_ssh
@@ -169,11 +169,35 @@ def _limits_from(args: argparse.Namespace) -> ClassLimits:
     )
 
 
-def _lesson_argument(name: str | None) -> str | None:
-    """A lesson named by a path is passed on absolute: children start in their own folders."""
-    if name and Path(name).exists():
-        return str(Path(name).resolve())
-    return name
+def _checked_lesson(name: str, caps: EngineCaps) -> str:
+    """The lesson file `name` names (a shipped lesson, or the teacher's own file), as an
+    absolute path: each session starts in a folder of its own. Its setup, every beat's and
+    every sweep's are checked against the caps now, so that no student meets the error."""
+    from tui.lesson_file import find_lesson, load_lesson
+
+    path = find_lesson(name).resolve()
+    lesson = load_lesson(path)
+    line = 1
+    try:
+        config = caps.confine(lesson.setup)
+        for beat in lesson.beats:
+            line = beat.line
+            if beat.setup:
+                config = caps.confine(config.with_changes(**beat.setup))
+            if beat.sweep is not None:  # the player trains each of these right through
+                sweep = beat.sweep
+                for value in sweep.values:
+                    caps.confine(config.with_changes(**{sweep.setting: value}))
+                if sweep.iterations > caps.max_iterations:
+                    raise StepnetError(
+                        f"a sweep of {sweep.iterations} iterations: served sessions allow up "
+                        f"to {caps.max_iterations}"
+                    )
+    except StepnetError as error:
+        raise StepnetError(
+            f"lesson {path.name} line {line}: {error}; raise the cap or choose another lesson"
+        ) from None
+    return str(path)
 
 
 def _require(module: str, command: str) -> None:
