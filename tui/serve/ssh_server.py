@@ -111,7 +111,7 @@ class StudentConnection(asyncssh.SSHServer):
 
     def session_requested(self) -> StudentSession | bool:
         if self._session is not None and not self._session.closed:
-            return False  # one app at a time per connection: a second would dodge the cap
+            return False  # one app at a time per connection, as one student at one terminal
         self._session = StudentSession(self._classroom, self._conn)
         return self._session
 
@@ -273,7 +273,8 @@ class SSHClassroom:
 
     async def start(self) -> None:
         settings = self.classroom.settings
-        logging.getLogger("asyncssh").setLevel(logging.WARNING)  # its INFO lines name keys
+        # asyncssh logs every channel and request at INFO; ours says what a teacher needs
+        logging.getLogger("asyncssh").setLevel(logging.WARNING)
         self._acceptor = await asyncssh.create_server(
             lambda: StudentConnection(self.classroom),
             settings.host,
