@@ -97,3 +97,16 @@ async def test_the_page_loads_and_a_tab_gets_its_own_confined_app(serve, monkeyp
         async with asyncio.timeout(TIMEOUT):
             while server.sessions or folder.exists() or Path(f"/proc/{pid}").exists():
                 await asyncio.sleep(0.05)
+
+
+async def test_an_idle_tab_is_closed_with_a_line(serve):
+    server = await serve(idle_seconds=2.5)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT)) as http:
+        url = f"http://127.0.0.1:{server.port}/ws?width=80&height=24"
+        async with http.ws_connect(url) as websocket:
+            tab = Tab(websocket)
+            await tab.wait_for(FORMULA)
+            await tab.wait_for("stepnet: closed after 2.5 seconds without a key")
+    async with asyncio.timeout(TIMEOUT):
+        while server.sessions:
+            await asyncio.sleep(0.05)

@@ -3,7 +3,10 @@ what each session may ask of the engine."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from engine.errors import StepnetError
@@ -18,6 +21,27 @@ class ClassLimits:
     idle_seconds: float = 15 * 60  # no key pressed for this long: the session closes
     session_seconds: float = 3 * 3600  # the longest a session may last, a long lesson
     caps: EngineCaps = field(default_factory=EngineCaps)
+
+
+async def until_done_or_time_up(
+    limits: ClassLimits, done: Iterable[asyncio.Future], last_input: Callable[[], float]
+) -> str:
+    """Wait until one of `done` completes (then ''), or until the session has lasted too long
+    or been idle too long since `last_input()` (then why, for the student)."""
+    started = time.monotonic()
+    while True:
+        now = time.monotonic()
+        if now >= started + limits.session_seconds:
+            return f"sessions last at most {describe_duration(limits.session_seconds)}"
+        if now >= last_input() + limits.idle_seconds:
+            return f"closed after {describe_duration(limits.idle_seconds)} without a key"
+        # wake at the nearer deadline; a key pressed meanwhile moves the idle one on
+        deadline = min(started + limits.session_seconds, last_input() + limits.idle_seconds)
+        finished, _ = await asyncio.wait(
+            done, timeout=deadline - now, return_when=asyncio.FIRST_COMPLETED
+        )
+        if finished:
+            return ""
 
 
 def parse_duration(text: str) -> float:

@@ -45,13 +45,6 @@ def add_serve_parser(commands, parser_class) -> None:
         metavar="FILE",
         help="also let in whoever types the password on this file's first line",
     )
-    ssh.add_argument(
-        "--idle-timeout",
-        type=_duration,
-        default=ClassLimits.idle_seconds,
-        metavar="TIME",
-        help="close a session after this long without a key (90, 15m, 2h; default 15m)",
-    )
 
     web = kinds.add_parser(
         "web", help="each browser tab gets a private stepnet (no authentication: see README)"
@@ -116,6 +109,13 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
         help=f"sessions at once (default {limits.max_sessions})",
     )
     parser.add_argument(
+        "--idle-timeout",
+        type=_duration,
+        default=limits.idle_seconds,
+        metavar="TIME",
+        help="close a session after this long without a key (90, 15m, 2h; default 15m)",
+    )
+    parser.add_argument(
         "--max-session-time",
         type=_duration,
         default=limits.session_seconds,
@@ -163,7 +163,7 @@ def _limits_from(args: argparse.Namespace) -> ClassLimits:
         raise StepnetError(f"--port {args.port}: give a port from 1 to 65535 (or 0: any free one)")
     return ClassLimits(
         max_sessions=args.max_sessions,
-        idle_seconds=getattr(args, "idle_timeout", ClassLimits.idle_seconds),
+        idle_seconds=args.idle_timeout,
         session_seconds=args.max_session_time,
         caps=EngineCaps(args.max_hidden, args.max_examples, args.max_iterations),
     )

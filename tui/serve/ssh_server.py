@@ -23,7 +23,7 @@ import asyncssh
 
 from engine.errors import StepnetError
 from tui.serve.child import child_command, child_environment, clamp_size
-from tui.serve.limits import ClassLimits, class_full, describe_duration
+from tui.serve.limits import ClassLimits, class_full, until_done_or_time_up
 from tui.serve.pty_child import PtyChild
 from tui.serve.ssh_keys import (
     HOST_KEY_TYPE,
@@ -208,27 +208,11 @@ class StudentSession(asyncssh.SSHServerSession):
     async def _until_the_end(self, limits: ClassLimits) -> tuple[int, str]:
         """The child's exit status when it quits or the client goes; or, when the server ends
         the session first, (0, why)."""
-        started = time.monotonic()
         ended = asyncio.ensure_future(self.child.wait())
         gone = asyncio.ensure_future(self._gone.wait())
         try:
-            while True:
-                now = time.monotonic()
-                if now >= started + limits.session_seconds:
-                    return 0, f"sessions last at most {describe_duration(limits.session_seconds)}"
-                if now >= self._last_input + limits.idle_seconds:
-                    return 0, f"closed after {describe_duration(limits.idle_seconds)} without a key"
-                # wake at the nearer deadline; a key pressed meanwhile moves the idle one on
-                deadline = min(
-                    started + limits.session_seconds, self._last_input + limits.idle_seconds
-                )
-                await asyncio.wait(
-                    {ended, gone}, timeout=deadline - now, return_when=asyncio.FIRST_COMPLETED
-                )
-                if ended.done():
-                    return ended.result(), ""
-                if gone.done():
-                    return 0, ""
+            why = await until_done_or_time_up(limits, {ended, gone}, lambda: self._last_input)
+            return (ended.result() if ended.done() else 0), why
         finally:
             ended.cancel()
             gone.cancel()

@@ -3,8 +3,8 @@
 textual-serve gives the page, the terminal in it and a websocket per tab, and runs a command
 for each websocket with Textual's web driver. This keeps its page and protocol and changes what
 runs and how many: each tab's app runs confined (tui/serve/confinement.py) in a folder of its
-own, with a fresh environment instead of the server's, for at most the session time; past the
-session cap a tab gets a polite line instead of an app.
+own, with a fresh environment instead of the server's, until the idle timeout or the session
+time; past the session cap a tab gets a polite line instead of an app.
 
 There is no authentication at all: anyone who reaches the port gets a session. It listens on
 127.0.0.1 unless told otherwise; the README shows how to put it behind a proxy that
@@ -18,6 +18,7 @@ import logging
 import shlex
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -26,7 +27,7 @@ from textual_serve.server import Server
 
 from engine.errors import StepnetError
 from tui.serve.child import child_command, child_environment, clamp_size
-from tui.serve.limits import ClassLimits, class_full, describe_duration
+from tui.serve.limits import ClassLimits, class_full, until_done_or_time_up
 
 log = logging.getLogger("stepnet.serve")
 
@@ -49,6 +50,12 @@ class ConfinedAppService(AppService):
     def __init__(self, command: str, *, environment: dict[str, str], **options) -> None:
         super().__init__(command, **options)
         self._environment = environment
+        self.last_input = time.monotonic()
+
+    async def send_bytes(self, data: bytes) -> bool:
+        # every key the tab sends comes this way: the idle timeout counts from the last one
+        self.last_input = time.monotonic()
+        return await super().send_bytes(data)
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         served = super()._build_environment(width, height)
@@ -94,15 +101,17 @@ class ClassroomWebServer(Server):
         )
         self.sessions.add(service)
         log.info("session for a tab from %s, %dx%d", peer, width, height)
+        messages = None
         try:
             await service.start(width, height)
-            await asyncio.wait_for(
-                self._process_messages(websocket, service), self.limits.session_seconds
-            )
-        except TimeoutError:
-            limit = describe_duration(self.limits.session_seconds)
-            await self._say(websocket, f"sessions last at most {limit}")
+            messages = asyncio.ensure_future(self._process_messages(websocket, service))
+            why = await until_done_or_time_up(self.limits, {messages}, lambda: service.last_input)
+            if why:
+                log.info("closed the tab from %s: %s", peer, why)
+                await self._say(websocket, why)
         finally:
+            if messages is not None:
+                messages.cancel()
             await service.stop()
             self.sessions.discard(service)
             shutil.rmtree(home, ignore_errors=True)
