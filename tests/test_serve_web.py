@@ -105,7 +105,6 @@ async def test_an_idle_tab_is_closed_with_a_line(serve):
         url = f"http://127.0.0.1:{server.port}/ws?width=80&height=24"
         async with http.ws_connect(url) as websocket:
             tab = Tab(websocket)
-            await tab.wait_for(FORMULA)
             await tab.wait_for("stepnet: closed after 2.5 seconds without a key")
     async with asyncio.timeout(TIMEOUT):
         while server.sessions:
