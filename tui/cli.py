@@ -16,6 +16,8 @@ from engine.datasets import describe_sources
 from engine.errors import StepnetError
 from engine.mistakes import MISTAKE_NAMES
 from engine.parameters import INIT_CHOICES
+from tui.serve.confinement import add_confinement_options, confinement_from
+from tui.serve.serve_command import add_serve_parser
 
 USAGE_ERROR = 2
 
@@ -60,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_setup_options(parser, RunConfig().iterations)
     parser.add_argument("--resume", metavar="FILE", help="reopen a session saved with s in the app")
+    add_confinement_options(parser)  # hidden: what a server gives each student's app
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     trace = commands.add_parser("trace", help="print every step of some iterations")
@@ -98,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--app", action="store_true", help="time the app instead: step latency, run speed"
     )
+
+    add_serve_parser(commands, _Parser)
     return parser
 
 
@@ -145,10 +150,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
             return run_app_bench()
         return run_bench([args.only] if args.only else ["flower", "scale"], args.repeats)
+    if args.command == "serve":
+        from tui.serve.serve_command import run_serve
+
+        return run_serve(args)
     if args.command in ("lessons", "lesson"):
         from tui.lesson_command import run_lesson, run_lessons
 
-        return run_lessons() if args.command == "lessons" else run_lesson(args.name, args.check)
+        if args.command == "lessons":
+            return run_lessons()
+        return run_lesson(args.name, args.check, confinement_from(args))
     if args.command == "mistakes":
         from tui.mistakes_command import run_mistakes
 
@@ -177,7 +188,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     from tui.app_command import run_app
 
-    return run_app(config, resume=args.resume)
+    return run_app(config, resume=args.resume, confinement=confinement_from(args))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import sys
 
 from tui.lesson_file import find_lesson, lesson_paths, load_lesson
 from tui.lesson_player import check_lesson
+from tui.serve.confinement import Confinement
 
 CLAIM_FAILED = 1
 
@@ -19,12 +20,12 @@ def run_lessons() -> int:
     return 0
 
 
-def run_lesson(name: str, check: bool) -> int:
+def run_lesson(name: str, check: bool, confinement: Confinement | None = None) -> int:
     lesson = load_lesson(find_lesson(name))
     if not check:
         from tui.app_command import run_app_in_lesson
 
-        return run_app_in_lesson(lesson)
+        return run_app_in_lesson(lesson, confinement)
     print(f"{lesson.path}: {lesson.title}")
     failed = check_lesson(lesson, print)
     if failed is None:

@@ -62,10 +62,16 @@ class BeatOutcome:
 class LessonPlayer:
     """A lesson's position: which beat is entered, on which session."""
 
-    def __init__(self, lesson: Lesson, runner: Runner = run_headless):
+    def __init__(
+        self,
+        lesson: Lesson,
+        runner: Runner = run_headless,
+        new_session: Callable[..., Session] = Session,  # a served app's confines the session
+    ):
         self.lesson = lesson
         self.runner = runner
-        self.session = Session(lesson.setup)
+        self._new_session = new_session
+        self.session = new_session(lesson.setup)
         self.index = -1  # no beat entered yet
         self.outcome: BeatOutcome | None = None
 
@@ -86,7 +92,7 @@ class LessonPlayer:
         return self.outcome
 
     def _fresh_session(self) -> Session:
-        session = Session(self.lesson.setup, data=self.session.data)
+        session = self._new_session(self.lesson.setup, data=self.session.data)
         session.watches = self.session.watches
         return session
 

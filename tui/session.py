@@ -48,6 +48,8 @@ def _stopping_at_shape_errors(move):
 
 
 class Session:
+    max_hidden = MAX_HIDDEN_IN_APP  # a served session lowers it (tui/serve/confined_app.py)
+
     def __init__(self, config: RunConfig, data: tuple[np.ndarray, np.ndarray] | None = None):
         self.config = config.checked()
         self.data = data if data is not None else self.config.load_data()
@@ -211,9 +213,9 @@ class Session:
         self.message = f"activation g = {following}"
 
     def change_hidden(self, delta: int) -> None:
-        hidden = min(MAX_HIDDEN_IN_APP, max(1, self.config.hidden + delta))
+        hidden = min(self.max_hidden, max(1, self.config.hidden + delta))
         if hidden == self.config.hidden:
-            self.message = f"n_h stays {hidden} (1 to {MAX_HIDDEN_IN_APP} here)"
+            self.message = f"n_h stays {hidden} (1 to {self.max_hidden} here)"
             return
         self.restart(hidden=hidden)
         self.message = f"n_h = {hidden}"

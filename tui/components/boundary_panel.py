@@ -97,16 +97,7 @@ class BoundaryPanel(StripPanel):
         self._view = view
         self._accuracy = view.accuracy
         self._update_title()
-        if not self.size.area:
-            self._strips = None
-            self.refresh()
-            return
-        strips = self._render_strips()
-        # the picture is quantised, so during a run most frames look the same: repainting an
-        # unchanged picture would cost the run more than anything else on screen
-        if strips != self._strips:
-            self._strips = strips
-            self.refresh()
+        self._redraw()
 
     # ---- Textual
 
@@ -120,7 +111,9 @@ class BoundaryPanel(StripPanel):
         if self._view is not None:
             room = self.outer_size.width - 4 if self.outer_size.width else 1_000
             n_x = np.shape(self._view.state["X"])[0]
-            self.border_title = boundary_title(n_x, self._accuracy, room)
+            title = boundary_title(n_x, self._accuracy, room)
+            if title != self.border_title:  # setting it repaints the panel, even to the same
+                self.border_title = title
 
     def _render_strips(self) -> list[Strip]:
         width, height = self.size

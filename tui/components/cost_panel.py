@@ -70,8 +70,7 @@ class CostPanel(StripPanel):
     def show(self, view: View) -> None:
         self._view = view
         self._accuracy = view.accuracy
-        self._strips = None
-        self.refresh()
+        self._redraw()
 
     # ---- drawing
 

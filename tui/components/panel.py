@@ -1,7 +1,9 @@
-"""A text panel that asks for a new layout only when its height really changes.
+"""A text panel that repaints only when its text or styles change, and asks for a new layout
+only when its height really changes.
 
 Most steps change the words in a panel but not its number of lines; a layout pass for every
-panel on every step would cost more than everything else a step does.
+panel on every step would cost more than everything else a step does. Many steps leave a panel
+exactly as it was: repainting it anyway would send its whole area down an SSH connection.
 """
 
 from __future__ import annotations
@@ -12,8 +14,14 @@ from textual.widgets import Static
 
 class TextPanel(Static):
     _lines = -1
+    _shown: Content | None = None
 
     def show_content(self, content: Content) -> None:
+        # Content's == compares the text alone; a change of style alone must repaint too
+        shown = self._shown
+        if shown is not None and shown.plain == content.plain and shown.spans == content.spans:
+            return
+        self._shown = content
         lines = len(content.plain.splitlines())
         self.update(content, layout=lines != self._lines)
         self._lines = lines

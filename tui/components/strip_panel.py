@@ -16,6 +16,18 @@ class StripPanel(Widget):
     def _render_strips(self) -> list[Strip]:
         raise NotImplementedError
 
+    def _redraw(self) -> None:
+        """Draw the picture again, and repaint only if it changed: most steps change neither
+        the boundary nor the cost curve, and a repaint would send the whole panel."""
+        if not self.size.area:
+            self._strips = None  # drawn when the layout gives the panel a size
+            self.refresh()
+            return
+        strips = self._render_strips()
+        if strips != self._strips:
+            self._strips = strips
+            self.refresh()
+
     def render_line(self, y: int) -> Strip:
         if self._strips is None:
             self._strips = self._render_strips()

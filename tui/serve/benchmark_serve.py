@@ -1,0 +1,280 @@
+"""`stepnet serve bench`: what a class costs the server, measured through real SSH connections.
+
+The server runs as its own process (`stepnet serve ssh` on a free loopback port), so its CPU
+and memory are counted apart from the clients', which run here. Two measurements:
+
+- traffic: one client at a given size presses n again and again; for each step, the bytes it
+  receives until the screen has been quiet for QUIET seconds, against the bytes of the first
+  full screen;
+- load: N clients at 120x40, each pressing n once a second for a while; the CPU the server and
+  its apps use (from /proc, in cores), the memory each session's app takes (VmRSS), and how
+  long a step takes to reach the client (key sent → first byte back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from tui.serve.child import CODE_ROOT
+
+QUIET = 0.3  # seconds without output: the screen has settled
+START_TIMEOUT = 300.0  # a whole class connecting at once on 2 cores takes a while
+READY_TEXT = "Z[1] = W[1]"  # on the formula panel from the first screen on
+# what a terminal acts on rather than shows: CSI and OSC sequences, keypad modes
+ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Traffic:
+    size: tuple[int, int]
+    first_screen: int  # bytes from connecting to the settled first screen
+    full_repaint: int  # bytes of a repaint of the whole screen
+    per_step: list[int]  # bytes each step sent
+
+
+@dataclass(frozen=True)
+class Load:
+    sessions: int
+    start_seconds: float  # from all connecting at once to every first screen settled
+    seconds: float
+    cores: float  # CPU of the server and every app, in cores (1.0 = one core busy)
+    rss_per_session: float  # bytes: the mean VmRSS of one session's app
+    server_rss: float  # bytes: the server process itself
+    latency_median: float  # seconds from a key to the first byte of its answer
+    latency_p90: float
+    steps: int
+
+
+class _Server:
+    """`stepnet serve ssh` in a child process, with a fresh host key and one client key."""
+
+    def __init__(self, folder: Path, max_sessions: int) -> None:
+        self.client_key = asyncssh.generate_private_key("ssh-ed25519")
+        keys = folder / "authorized_keys"
+        keys.write_bytes(self.client_key.export_public_key())
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tui",
+                "serve",
+                "ssh",
+                "--port=0",
+                f"--host-key={folder / 'host_key'}",
+                f"--authorized-keys={keys}",
+                f"--max-sessions={max_sessions}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": CODE_ROOT},
+            text=True,
+        )
+        for line in self.process.stdout:
+            if match := re.search(r"serving stepnet on [\d.]+:(\d+)", line):
+                self.port = int(match[1])
+                break
+        else:
+            raise RuntimeError("the server did not start")
+
+    def processes(self) -> list[int]:
+        """The server's pid and every descendant's."""
+        pids, frontier = [self.process.pid], [self.process.pid]
+        while frontier:
+            parent = frontier.pop()
+            for child in _children(parent):
+                pids.append(child)
+                frontier.append(child)
+        return pids
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def screen_text(received: bytes) -> str:
+    """The text in what a terminal received, without its escape sequences; a repaint may
+    move the cursor between parts of one line, so this is for finding words, not layout."""
+    return ESCAPES.sub(b"", received).decode("utf-8", "replace")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(word) for word in text.split()]
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class _Client:
+    """One student: an SSH connection with a terminal, its output counted."""
+
+    def __init__(self, conn: asyncssh.SSHClientConnection, process) -> None:
+        self.conn = conn
+        self.process = process
+        self.received = 0
+        self.last_output = time.monotonic()
+        self.first_byte = asyncio.Event()
+        self._first_screen = bytearray()
+        self._ready = asyncio.Event()
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def connect(cls, server: _Server, size: tuple[int, int]) -> _Client:
+        conn = await asyncssh.connect(
+            "127.0.0.1",
+            server.port,
+            username="bench",
+            client_keys=[server.client_key],
+            known_hosts=None,
+            agent_path=None,
+        )
+        process = await conn.create_process(
+            term_type="xterm-256color", term_size=size, encoding=None
+        )
+        return cls(conn, process)
+
+    async def _read(self) -> None:
+        while data := await self.process.stdout.read(65536):
+            self.received += len(data)
+            self.last_output = time.monotonic()
+            self.first_byte.set()
+            if not self._ready.is_set():
+                self._first_screen += data
+                if READY_TEXT in screen_text(self._first_screen):
+                    self._ready.set()
+
+    async def settled(self) -> None:
+        await asyncio.wait_for(self._ready.wait(), START_TIMEOUT)
+        while time.monotonic() - self.last_output < QUIET:
+            await asyncio.sleep(QUIET / 4)
+
+    async def repaint_all(self, size: tuple[int, int]) -> int:
+        """Bytes of a repaint of the whole screen: the one after a resize (one column narrower,
+        then back: a resize to the same size repaints nothing)."""
+        columns, rows = size
+        self.process.change_terminal_size(columns - 1, rows)
+        await asyncio.sleep(QUIET)
+        await self.settled()
+        before = self.received
+        self.process.change_terminal_size(columns, rows)
+        await asyncio.sleep(QUIET)
+        await self.settled()
+        return self.received - before
+
+    async def step(self) -> tuple[int, float]:
+        """(bytes, seconds to the first byte) of one press of n, once the screen settles."""
+        self.first_byte.clear()
+        before = self.received
+        pressed = time.monotonic()
+        self.process.stdin.write(b"n")
+        await asyncio.wait_for(self.first_byte.wait(), START_TIMEOUT)
+        latency = time.monotonic() - pressed
+        await self.settled()
+        return self.received - before, latency
+
+    async def close(self) -> None:
+        self.conn.close()
+        with contextlib.suppress(Exception):
+            await self.conn.wait_closed()
+        self._reader.cancel()
+
+
+async def _traffic(server: _Server, size: tuple[int, int], steps: int) -> Traffic:
+    client = await _Client.connect(server, size)
+    try:
+        await client.settled()
+        first = client.received
+        full = await client.repaint_all(size)
+        per_step = [(await client.step())[0] for _ in range(steps)]
+    finally:
+        await client.close()
+    return Traffic(size, first, full, per_step)
+
+
+async def _load(server: _Server, sessions: int, seconds: float) -> Load:
+    connecting = time.monotonic()
+    clients = await asyncio.gather(*(_Client.connect(server, (120, 40)) for _ in range(sessions)))
+    try:
+        await asyncio.gather(*(client.settled() for client in clients))
+        start_seconds = time.monotonic() - connecting
+        pids = server.processes()
+        apps = [pid for pid in pids if pid != server.process.pid]
+        cpu_before, started = sum(map(_cpu_seconds, pids)), time.monotonic()
+        latencies: list[float] = []
+
+        async def student(client: _Client, offset: float) -> None:
+            await asyncio.sleep(offset)  # students do not press in step with each other
+            while time.monotonic() - started < seconds:
+                pressed = time.monotonic()
+                client.first_byte.clear()
+                client.process.stdin.write(b"n")
+                await asyncio.wait_for(client.first_byte.wait(), START_TIMEOUT)
+                latencies.append(time.monotonic() - pressed)
+                await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - pressed)))
+
+        await asyncio.gather(*(student(client, k / sessions) for k, client in enumerate(clients)))
+        elapsed = time.monotonic() - started
+        cores = (sum(map(_cpu_seconds, pids)) - cpu_before) / elapsed
+        rss = [_rss_bytes(pid) for pid in apps]
+    finally:
+        await asyncio.gather(*(client.close() for client in clients))
+    latencies.sort()
+    return Load(
+        sessions,
+        start_seconds,
+        elapsed,
+        cores,
+        statistics.mean(rss) if rss else 0.0,
+        _rss_bytes(server.process.pid),
+        statistics.median(latencies),
+        latencies[int(0.9 * (len(latencies) - 1))],
+        len(latencies),
+    )
+
+
+def measure(
+    sizes: list[tuple[int, int]], steps: int, session_counts: list[int], seconds: float
+) -> tuple[list[Traffic], list[Load]]:
+    with tempfile.TemporaryDirectory(prefix="stepnet-bench-") as folder:
+        server = _Server(Path(folder), max(session_counts, default=1))
+        try:
+            traffic = [asyncio.run(_traffic(server, size, steps)) for size in sizes]
+            loads = [asyncio.run(_load(server, n, seconds)) for n in session_counts]
+        finally:
+            server.stop()
+    return traffic, loads

@@ -1,0 +1,168 @@
+"""`stepnet serve web`: each browser tab gets its own stepnet, through textual-serve.
+
+textual-serve gives the page, the terminal in it and a websocket per tab, and runs a command
+for each websocket with Textual's web driver. This keeps its page and protocol and changes what
+runs and how many: each tab's app runs confined (tui/serve/confinement.py) in a folder of its
+own, with a fresh environment instead of the server's, until the idle timeout or the session
+time; past the session cap a tab gets a polite line instead of an app.
+
+There is no authentication at all: anyone who reaches the port gets a session. It listens on
+127.0.0.1 unless told otherwise; the README shows how to put it behind a proxy that
+authenticates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shlex
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from engine.errors import StepnetError
+from tui.serve.child import child_command, child_environment, clamp_size
+from tui.serve.limits import ClassLimits, class_full, until_done_or_time_up
+
+log = logging.getLogger("stepnet.serve")
+
+BROWSER_TERMINAL = "xterm-256color"  # xterm.js
+# what textual-serve sets for Textual's web driver, besides a copy of the server's environment
+WEB_DRIVER_VARIABLES = (
+    "TEXTUAL_DRIVER",
+    "TEXTUAL_FPS",
+    "TEXTUAL_COLOR_SYSTEM",
+    "TERM_PROGRAM",
+    "TERM_PROGRAM_VERSION",
+    "COLUMNS",
+    "ROWS",
+)
+
+
+class ConfinedAppService(AppService):
+    """textual-serve's runner for one tab's app, with `environment` in place of the server's."""
+
+    def __init__(self, command: str, *, environment: dict[str, str], **options) -> None:
+        super().__init__(command, **options)
+        self._environment = environment
+        self.last_input = time.monotonic()
+
+    async def send_bytes(self, data: bytes) -> bool:
+        # every key the tab sends comes this way: the idle timeout counts from the last one
+        self.last_input = time.monotonic()
+        return await super().send_bytes(data)
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        served = super()._build_environment(width, height)
+        driver = {name: served[name] for name in WEB_DRIVER_VARIABLES if name in served}
+        return {**self._environment, **driver}
+
+
+class ClassroomWebServer(Server):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        limits: ClassLimits,
+        lesson: str | None = None,
+        public_url: str | None = None,
+    ) -> None:
+        super().__init__("stepnet", host=host, port=port, title="stepnet", public_url=public_url)
+        self._public_url_given = public_url is not None
+        self.limits = limits
+        self.lesson = lesson
+        self.sessions: set[ConfinedAppService] = set()
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        websocket = web.WebSocketResponse(heartbeat=15)
+        await websocket.prepare(request)
+        peer = request.remote
+        if len(self.sessions) >= self.limits.max_sessions:
+            log.info("refused a tab from %s: the class is full", peer)
+            await self._say(websocket, class_full(len(self.sessions)))
+            return websocket
+        width, height = clamp_size(
+            _number(request.query.get("width")), _number(request.query.get("height"))
+        )
+        home = Path(tempfile.mkdtemp(prefix="stepnet-session-"))
+        command = child_command(home, self.limits.caps, self.lesson)
+        service = ConfinedAppService(
+            f"cd {shlex.quote(str(home))} && exec {shlex.join(command)}",
+            environment=child_environment(BROWSER_TERMINAL, {}, home),
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+        )
+        self.sessions.add(service)
+        log.info("session for a tab from %s, %dx%d", peer, width, height)
+        messages = None
+        try:
+            await service.start(width, height)
+            messages = asyncio.ensure_future(self._process_messages(websocket, service))
+            why = await until_done_or_time_up(self.limits, {messages}, lambda: service.last_input)
+            if why:
+                log.info("closed the tab from %s: %s", peer, why)
+                await self._say(websocket, why)
+        finally:
+            if messages is not None:
+                messages.cancel()
+            await service.stop()
+            self.sessions.discard(service)
+            shutil.rmtree(home, ignore_errors=True)
+            log.info("tab from %s closed", peer)
+        return websocket
+
+    @staticmethod
+    async def _say(websocket: web.WebSocketResponse, message: str) -> None:
+        """A line on the tab's terminal, then close."""
+        if not websocket.closed:
+            await websocket.send_bytes(f"\r\nstepnet: {message}\r\n".encode())
+            await websocket.close()
+
+    async def start(self) -> web.AppRunner:
+        """Listen (port 0: any free one) without blocking; stop with the runner's cleanup."""
+        runner = web.AppRunner(await self._make_app(), handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            raise StepnetError(
+                f"cannot listen on {self.host}:{self.port}: {error.strerror}"
+            ) from None
+        self.port = runner.addresses[0][1]
+        if not self._public_url_given:  # the page tells the browser where the websocket is
+            self.public_url = f"http://{self.host}:{self.port}"
+        return runner
+
+    async def on_startup(self, app: web.Application) -> None:
+        pass  # textual-serve prints a banner here; `serve_web` says what a teacher needs
+
+
+def _number(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+async def serve_web(args, limits: ClassLimits, lesson: str | None, stop: asyncio.Event) -> int:
+    """`stepnet serve web`: serve until `stop` is set."""
+    server = ClassroomWebServer(args.host, args.port, limits, lesson, args.public_url)
+    runner = await server.start()
+    print(
+        f"serving stepnet on {server.public_url}; students open that page\n"
+        "No authentication: anyone who reaches this address gets a session (see the README).\n"
+        "Ctrl-C stops the server and every session.",
+        flush=True,
+    )
+    await stop.wait()
+    await runner.cleanup()
+    return 0
