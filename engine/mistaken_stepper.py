@@ -102,7 +102,7 @@ class MistakenStepper(Stepper):
             self._blocked = (self.cursor, failure)
             raise failure from None
         if index == 0:  # Z1 leaves the parameters as they were when the iteration began
-            self._start_theta = state.snapshot()
+            self._start_iteration_here()
             self.history.save(iteration, self._start_theta)
         state.set(step.name, value)
         self._operands[index] = operands
@@ -110,6 +110,10 @@ class MistakenStepper(Stepper):
         if index == _COST_INDEX:
             self._record_cost(iteration, value)
         return self._event(iteration, index)
+
+    def _start_iteration_here(self) -> None:
+        # a snapshot, not a copy into a buffer: the parameters' shapes may change
+        self._start_theta = self.ws.snapshot()
 
     def _steps_to_boundary(self, at_steps: Mapping[str, Breakpoint], done: int) -> RunResult | None:
         try:

@@ -226,6 +226,7 @@ class Stepper:
         if cursor == 0:
             self._restore(0)
             self.cursor = 0
+            self._start_iteration_here()
             return
         if self.cursor < cursor <= self.cursor + STEPS_PER_ITERATION:
             while self.cursor < cursor:
@@ -236,6 +237,11 @@ class Stepper:
         self.cursor = iteration * STEPS_PER_ITERATION
         for _ in range(steps + 1):
             self.step()
+
+    def _start_iteration_here(self) -> None:
+        """Take the parameters now as those the latest iteration began with. Every step 0 does
+        this; going back to the very start, where no step has run, must do it too."""
+        np.copyto(self._start_theta, self.ws.theta)
 
     def goto_iteration(self, iteration: int) -> None:
         """Jump to the start of `iteration`: its parameters set, none of its steps done yet."""

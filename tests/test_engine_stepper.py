@@ -151,6 +151,17 @@ def test_goto_iteration_restores_the_parameters_at_its_start():
         assert len(stepper.costs) == iteration
 
 
+@pytest.mark.parametrize("mistake", [None, "no-1-over-m"])
+def test_back_at_the_start_the_iteration_start_parameters_are_the_initial_ones(mistake):
+    # the app shows W', b' and the per-example loops from these: at the start they are the
+    # initial parameters, however far the stepper had gone before
+    params = random_params(5, scale=0.5, seed=11)
+    stepper = new_stepper(params=params, mistake=mistake)
+    stepper.run(200)
+    stepper.goto(0)
+    assert_same_parameters(stepper.iteration_start_parameters(), params)
+
+
 def test_tiny_history_budget_thins_checkpoints_and_stays_exact():
     budget = 2_000  # room for 7 checkpoints of θ: 33 floats (n_h = 8, n_x = 2), 264 bytes
     reference = new_stepper("tanh", n_h=8)
