@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from app_helpers import SMALL, WIDE, lesson_app, panel_text, settle
+from textual import events
+
+from tui.components.prompt_screen import PromptScreen
 
 
 async def test_a_lesson_opens_at_its_first_beat_with_the_claims_checked():
@@ -64,3 +67,61 @@ async def test_a_quiz_step_asks_first_then_reveals_and_scores():
         assert app.session.stepper.event.name == "dZ2"
         assert "✗ you said (400, 1); dZ2 is (1, 400)" in panel_text(app, "#status")
         assert "quiz: 1/2 right" in panel_text(app, "#lesson")
+
+
+QUIZ_ON_A_MISTAKE = """
+title = "Quiz on a mistake"
+slide = "Formulas for computing derivatives"
+
+[setup]
+mistake = "W2-not-transposed"
+
+[quiz]
+shape = ["dZ1"]
+
+[[beats]]
+note = "dZ1 next"
+run_to = "step db2"
+"""
+
+
+async def test_a_quiz_on_a_step_that_cannot_be_computed_says_why_instead_of_crashing(tmp_path):
+    from tui.app import StepnetApp
+    from tui.lesson_file import load_lesson
+    from tui.lesson_player import LessonPlayer
+    from tui.session import Session
+
+    path = tmp_path / "quiz.toml"
+    path.write_text(QUIZ_ON_A_MISTAKE, encoding="utf-8")
+    player = LessonPlayer(load_lesson(path))
+    app = StepnetApp(Session(player.lesson.setup), lesson=player)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n", *"4,1", "enter")
+        assert app.is_running
+        assert app.session.stepper.event.name == "db2"
+        assert "inner sizes 4 and 1 do not line up" in panel_text(app, "#status")
+        await pilot.press("n")  # the step still fails: no question this time, the same message
+        assert not isinstance(app.screen, PromptScreen)
+        assert "inner sizes 4 and 1" in panel_text(app, "#status")
+
+
+async def test_r_does_not_pause_a_beats_own_run():
+    app = lesson_app("activation-functions")  # the first beat trains to convergence
+    async with app.run_test(size=WIDE) as pilot:
+        app.post_message(events.Key("r", "r"))
+        await settle(app, pilot)
+        assert app.beat_outcome.holds
+        assert "paused" not in panel_text(app, "#lesson")
+
+
+async def test_a_question_is_asked_once_per_position():
+    app = lesson_app("gradient-descent")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        assert app.session.stepper.event.name == "db1"
+        await pilot.press("n", "n", "n", "n", "n", "n", "n", "n")  # W1 … b2, then Z1 … A2
+        await pilot.press("n", *"0.7", "enter")  # the cost: asked
+        await pilot.press("p", "n")  # back and forth: not asked again
+        assert app.session.stepper.event.name == "cost"
+        assert "quiz: 1/1 right" in panel_text(app, "#lesson")

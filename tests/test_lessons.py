@@ -17,8 +17,8 @@ from tui.quiz import mark, question_for
 SHIPPED = lesson_paths()
 
 
-def test_eleven_lessons_ship_one_per_slide_group():
-    assert len(SHIPPED) >= 11
+def test_a_lesson_per_slide_group_and_one_for_the_mistakes():
+    assert len(SHIPPED) == 12
     titles = [load_lesson(path).title for path in SHIPPED]
     assert len(set(titles)) == len(titles)
 
@@ -94,6 +94,21 @@ def test_a_good_lesson_reads_into_beats(tmp_path):
         ('note = "first"', 'note = "first"\nsweep = { hidden = [1], seed = [2] }', "exactly one"),
         ("hidden = 3", 'hidden = 3\n[quiz]\nshape = ["Z9"]', "quiz.shape: 'Z9' is not a step"),
         ('slide = "Gradient descent"', 'slide = "Gradient descent', "not valid TOML"),
+        ('"after iteration 20"', '"after iteration ²"', "line 14: beats[1].run_to: '²' is not an"),
+        ('"after iteration 20"', '"after iteration 10000"', "past the run's limit of 10000"),
+        ('run_to = "step A1"', "run_to = 3", "line 9: beats[0].run_to: must be text"),
+        ("hidden = 3", 'hidden = 3\n[quiz]\nshape = "every"', "quiz.shape: must be a list"),
+        ('note = "first"', 'note = "first"\nsetup = 3', "line 9: beats[0].setup: must be a table"),
+        ('note = "first"', 'note = "first"\nsweep = { hidden = [] }', "sweep.hidden: must be a"),
+        ('note = "first"', 'note = "first"\nsweep = { activation = ["x"] }', "sweep.activation:"),
+        # dotted, quoted and mixed-quote keys still name their own line
+        ('run_to = "step A1"', '"run_to" = "step A7"', "line 9: beats[0].run_to"),
+        (
+            'note = "first"\n    run_to = "step A1"',
+            'note = """it\'s \'\'\' here\nsecond line"""\n    run_to = "step A7"',
+            "line 10: beats[0].run_to",
+        ),
+        ("[setup]\n    hidden = 3", "setup.hidden = 0", "line 4: setup.hidden"),
     ],
 )
 def test_a_malformed_lesson_names_its_line_and_field(tmp_path, old, new, expected):
@@ -105,6 +120,16 @@ def test_a_malformed_lesson_names_its_line_and_field(tmp_path, old, new, expecte
     assert expected in message
     assert str(path) in message
     assert "\n" not in message
+
+
+def test_a_byte_order_mark_is_fine_and_a_folder_is_named(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + textwrap.dedent(GOOD).lstrip().encode())
+    assert load_lesson(path).title == "A test"
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(LessonError, match="is a folder"):
+        load_lesson(folder)
 
 
 def test_a_lesson_without_beats_says_so(tmp_path):
@@ -141,7 +166,7 @@ def test_a_breakpoint_that_never_fires_fails_the_beat(tmp_path):
     path = write(
         tmp_path,
         GOOD.replace('run_to = "step A1"', 'run_to = "breakpoint iteration 50"').replace(
-            "hidden = 3", "hidden = 3\niterations = 10"
+            "hidden = 3", "hidden = 3\niterations = 30"
         ),
     )
     failed = check_lesson(load_lesson(path), lambda line: None)
@@ -225,3 +250,37 @@ def test_an_unexpected_shape_error_fails_the_beat_with_its_message(tmp_path):
     failed = check_lesson(load_lesson(write(tmp_path, text)), lambda line: None)
     assert "inner sizes 4 and 1 do not line up" in failed.problem
     assert failed.claims == ()
+
+
+def test_a_beat_the_data_cannot_take_fails_with_one_line(tmp_path, capsys):
+    path = write(
+        tmp_path, GOOD.replace('note = "second"', 'note = "second"\nsetup = { hidden = 5000 }')
+    )
+    assert main(["lesson", str(path), "--check"]) == 1
+    captured = capsys.readouterr()
+    assert "line 12: beat 2 fails: hidden units n_h=5000" in captured.err
+
+
+def test_a_highlight_that_cannot_be_shown_fails_the_check(tmp_path):
+    path = write(tmp_path, GOOD.replace('"W1 row 1"', '"W1 entry 99,0"'))
+    failed = check_lesson(load_lesson(path), lambda line: None)
+    assert failed.index == 1
+    assert failed.claims[-1].text == "highlight W1[99, 0]" and not failed.claims[-1].holds
+
+
+def test_a_sweep_run_that_fails_fails_the_beat(tmp_path):
+    text = MISTAKEN.replace(
+        'run_to = "step dZ1"\n    fails_with = "inner sizes 4 and 1"',
+        "sweep = { hidden = [1, 2], iterations = 5 }",
+    )
+    failed = check_lesson(load_lesson(write(tmp_path, text)), lambda line: None)
+    assert "the run with hidden = 2 failed" in failed.problem
+
+
+def test_after_the_user_moves_the_next_beat_replays_from_the_start():
+    player = LessonPlayer(load_lesson(find_lesson("zero-initialization")))
+    expected = player.enter(1)
+    player.enter(0)
+    player.session.random_init()  # the learner breaks the symmetry, then goes on
+    player.session.stepper.run(30)
+    assert player.enter(1) == expected

@@ -179,6 +179,11 @@ def test_serve_without_asyncssh_names_the_fix(monkeypatch, capsys):
             ["serve", "web", "--lesson", "11", "--max-hidden", "16"],
             "lesson 11-hidden-layer-size.toml line 11: n_h = 20: served sessions allow up to 16",
         ),
+        (
+            ["serve", "web", "--lesson", "7", "--max-iterations", "5000"],
+            "lesson 07-gradient-descent.toml line 36: a jump past iteration 9000: served "
+            "sessions allow up to 5000",
+        ),
     ],
 )
 def test_serve_mistakes_end_in_one_line(argv, complaint, capsys):

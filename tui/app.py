@@ -104,6 +104,8 @@ class StepnetApp(App):
         self.lesson = lesson
         self.beat_index = 0  # the beat entered, or being entered
         self.beat_outcome: BeatOutcome | None = None
+        self.entering_beat = False
+        self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
         if lesson is not None:
             lesson.runner = self._run_for_lesson
@@ -222,6 +224,8 @@ class StepnetApp(App):
             return False  # not in a lesson: hidden
         if self.running and action not in WHILE_RUNNING:
             return None  # refused: stepping would race the run's worker
+        if self.entering_beat and action == "run":
+            return None  # a beat's run is part of the beat: its claims need it whole
         return True
 
     # ---- actions (one per command in tui/commands.py)
@@ -234,8 +238,13 @@ class StepnetApp(App):
             return
 
         def answered(text: str | None) -> None:
-            event = self.session.stepper.step()
-            if text:
+            cursor = self.session.stepper.cursor
+            self._quizzed.add(cursor)
+            self.session.step()  # a mistake's shape error becomes the session's message
+            event = self.session.stepper.event
+            if self.session.stepper.cursor == cursor:
+                pass  # the step could not be computed: nothing to mark
+            elif text:
                 right, feedback = mark(question, text, event)
                 self.quiz_score = self.quiz_score.add(right)
                 self.session.message = f"quiz: {feedback}"
@@ -247,10 +256,14 @@ class StepnetApp(App):
         self.push_screen(PromptScreen(question.prompt, question.placeholder), answered)
 
     def _quiz_question(self) -> Question | None:
-        if self.quiz_score is None:
+        """The question to ask before the next step, if the lesson quizzes it and it was not
+        asked before at this point (stepping back and forth does not ask twice)."""
+        stepper = self.session.stepper
+        if self.quiz_score is None or stepper.failure is not None:
             return None
-        step = STEP_NAMES[self.session.stepper.next_index]
-        return question_for(self.lesson.lesson.quiz, step)
+        if stepper.cursor in self._quizzed:
+            return None
+        return question_for(self.lesson.lesson.quiz, STEP_NAMES[stepper.next_index])
 
     def action_back(self) -> None:
         self.session.back()
@@ -300,9 +313,10 @@ class StepnetApp(App):
     def _enter_beat(self, index: int) -> None:
         self.beat_index = index
         self.beat_outcome = None
+        self._quizzed.clear()  # a beat starts its positions afresh
         self.show_lesson()
         self._pause.clear()
-        self.running = True
+        self.running = self.entering_beat = True
         self._enter_beat_in_worker(index)
 
     @work(thread=True, exclusive=True, group="run")
@@ -315,7 +329,7 @@ class StepnetApp(App):
     def on_beat_entered(self, message: BeatEntered) -> None:
         self.session = self.lesson.session
         self.beat_outcome = message.outcome
-        self.running = False
+        self.running = self.entering_beat = False
         self.refresh_from_session()
         self.show_lesson()
         highlight = self.lesson.lesson.beats[self.beat_index].highlight

@@ -56,7 +56,6 @@ class Target:
     step: str | None = None
     iteration: int | None = None
     condition: str | None = None
-    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,6 @@ class Highlight:
     name: str
     row: int | None = None
     column: int | None = None
-    text: str = ""
 
     @property
     def expression(self) -> str:
@@ -128,28 +126,27 @@ def lesson_paths() -> list[Path]:
     return sorted(SAMPLES.glob("*.toml"))
 
 
-def find_lesson(name_or_path: str, folder: Path | None = None) -> Path:
+def find_lesson(name_or_path: str) -> Path:
     """The lesson file for `name_or_path`: a path to a .toml file, or a shipped lesson by its
     file name, its name without the number (`zero-initialization`) or its number (`9`)."""
     candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" and folder is None:
+    if candidate.suffix.lower() == ".toml":
         if not candidate.is_file():
             raise LessonError(f"no lesson file {name_or_path}: check the path")
         return candidate
-    paths = sorted((folder or SAMPLES).glob("*.toml"))
-    wanted = name_or_path.removesuffix(".toml").lower()
+    wanted = name_or_path.lower()
+    paths = lesson_paths()
     for path in paths:
         number, _, bare = path.stem.partition("-")
         if wanted in (path.stem.lower(), bare.lower()) or (
-            wanted.isdigit() and number.isdigit() and int(wanted) == int(number)
+            _WHOLE_NUMBER.fullmatch(wanted) and int(wanted) == int(number)
         ):
             return path
     known = ", ".join(path.stem for path in paths) or "none"
     raise LessonError(f"no lesson {name_or_path!r}: use a .toml path or one of {known}")
 
 
-def lesson_name(path: Path) -> str:
-    return path.stem
+_WHOLE_NUMBER = re.compile(r"[0-9]+")  # str.isdigit() also takes '²', which int() refuses
 
 
 # ---- reading one
@@ -158,9 +155,11 @@ def lesson_name(path: Path) -> str:
 def load_lesson(path: str | Path) -> Lesson:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is fine
     except FileNotFoundError:
         raise LessonError(f"no lesson file {path}: check the path") from None
+    except IsADirectoryError:
+        raise LessonError(f"{path} is a folder: give a lesson's .toml file") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise LessonError(f"cannot read lesson {path}: {reason}") from None
@@ -193,25 +192,17 @@ class _Reader:
         self._known_keys(document, (), _TOP_KEYS)
         title = self._text(document, ("title",))
         slide = self._text(document, ("slide",))
-        setup = self._setup(document.get("setup", {}), ("setup",))
-        config = RunConfig(**setup)
-        try:
-            config.checked()
-        except StepnetError as error:
-            raise self.fail(("setup",), str(error)) from None
+        setup = RunConfig(**self._setup(document.get("setup", {}), ("setup",)))
         quiz = self._quiz(document.get("quiz", {}))
-        beats = document.get("beats")
-        if not isinstance(beats, list) or not beats:
+        tables = document.get("beats")
+        if not isinstance(tables, list) or not tables:
             raise self.fail(("beats",), "a lesson needs at least one [[beats]] table")
-        return Lesson(
-            name=lesson_name(self.path),
-            path=self.path,
-            title=title,
-            slide=slide,
-            setup=config,
-            quiz=quiz,
-            beats=tuple(self._beat(beat, index, config) for index, beat in enumerate(beats)),
-        )
+        beats = []
+        config = setup  # each beat's setup changes the settings the next ones start from
+        for index, table in enumerate(tables):
+            beat, config = self._beat(table, index, config)
+            beats.append(beat)
+        return Lesson(self.path.stem, self.path, title, slide, setup, quiz, tuple(beats))
 
     def _known_keys(self, table: object, where: tuple, known: tuple[str, ...]) -> None:
         if not isinstance(table, dict):
@@ -264,10 +255,15 @@ class _Reader:
             chosen[kind] = frozenset(names)
         return Quiz(**chosen)
 
-    def _beat(self, beat: object, index: int, config: RunConfig) -> Beat:
+    def _beat(self, beat: object, index: int, config: RunConfig) -> tuple[Beat, RunConfig]:
+        """The beat, and the settings in force once it has run."""
         where = ("beats", index)
         self._known_keys(beat, where, _BEAT_KEYS)
         setup = self._setup(beat.get("setup", {}), (*where, "setup"))
+        try:
+            config = config.with_changes(**setup)
+        except StepnetError as error:
+            raise self.fail((*where, "setup"), str(error)) from None
         claims = beat.get("claims", [])
         if isinstance(claims, str):
             claims = [claims]
@@ -278,38 +274,48 @@ class _Reader:
                 Watch.parse(claim)
             except StepnetError as error:
                 raise self.fail((*where, "claims"), str(error)) from None
-        return Beat(
+        parsed = Beat(
             note=self._text(beat, (*where, "note")),
             setup=setup,
-            run_to=self._target(beat.get("run_to"), (*where, "run_to")),
+            run_to=self._target(beat.get("run_to"), (*where, "run_to"), config),
             highlight=self._highlight(beat.get("highlight"), (*where, "highlight")),
             claims=tuple(claims),
             sweep=self._sweep(beat.get("sweep"), (*where, "sweep"), config),
             fails_with=self._optional_text(beat, (*where, "fails_with")),
             line=self._line(where) or 0,
         )
+        return parsed, config
 
-    def _target(self, text: object, where: tuple) -> Target | None:
+    def _target(self, text: object, where: tuple, config: RunConfig) -> Target | None:
         if text is None:
             return None
         if not isinstance(text, str):
             raise self.fail(where, f"must be text: {TARGET_FORMS}")
         words = text.split()
         if words in (["start"], ["convergence"]):
-            return Target(words[0], text=text)
+            return Target(words[0])
         if len(words) == 2 and words[0] == "step":
             if words[1] not in STEP_NAMES:
                 raise self.fail(where, f"{words[1]!r} is not a step: use {_STEPS}")
-            return Target("step", step=words[1], text=text)
-        if len(words) == 3 and words[:2] == ["after", "iteration"] and words[2].isdigit():
-            return Target("iteration", iteration=int(words[2]), text=text)
+            return Target("step", step=words[1])
+        if len(words) == 3 and words[:2] == ["after", "iteration"]:
+            if not _WHOLE_NUMBER.fullmatch(words[2]):
+                raise self.fail(where, f"{words[2]!r} is not an iteration: give a whole number")
+            iteration = int(words[2])
+            if iteration >= config.iterations:
+                raise self.fail(
+                    where,
+                    f"iteration {iteration} is past the run's limit of {config.iterations} "
+                    f"iterations: raise iterations in the setup",
+                )
+            return Target("iteration", iteration=iteration)
         if words[:1] == ["breakpoint"] and len(words) > 1:
             condition = text.split(None, 1)[1]
             try:
                 parse_condition(condition)
             except StepnetError as error:
                 raise self.fail(where, str(error)) from None
-            return Target("breakpoint", condition=condition, text=text)
+            return Target("breakpoint", condition=condition)
         raise self.fail(where, f"cannot read {text!r}: use {TARGET_FORMS}")
 
     def _highlight(self, text: object, where: tuple) -> Highlight | None:
@@ -324,12 +330,12 @@ class _Reader:
         if name not in ARRAY_NAMES or name == "cost":
             raise self.fail(where, f"{name!r} is not a matrix: use one of {_MATRICES}")
         if axis == "row":
-            return Highlight(name, row=int(index), text=text)
+            return Highlight(name, row=int(index))
         if axis == "column":
-            return Highlight(name, column=int(index), text=text)
+            return Highlight(name, column=int(index))
         if row is not None:
-            return Highlight(name, row=int(row), column=int(column), text=text)
-        return Highlight(name, text=text)
+            return Highlight(name, row=int(row), column=int(column))
+        return Highlight(name)
 
     def _sweep(self, table: object, where: tuple, config: RunConfig) -> Sweep | None:
         if table is None:
@@ -343,8 +349,8 @@ class _Reader:
         values = table[setting]
         if not isinstance(values, list) or not values:
             raise self.fail((*where, setting), "must be a list of values to try")
-        for value in values:
-            self._setup({setting: value}, (*where, setting))
+        # each value checked, and normalised, as a setup's would be
+        values = [self._setup({setting: value}, where)[setting] for value in values]
         iterations = table.get("iterations", config.iterations)
         if type(iterations) is not int or iterations < 1:
             raise self.fail((*where, "iterations"), "must be a whole number ≥ 1")
@@ -359,33 +365,49 @@ def _key_lines(text: str) -> dict[tuple, int]:
     """The line (1-based) of every table and key, as paths like ('beats', 2, 'run_to').
 
     Found by scanning the lines: TOML's parser does not say where a value came from, and a
-    teacher fixing a lesson wants the line. Multi-line strings are skipped over."""
+    teacher fixing a lesson wants the line. Multi-line strings are skipped over; dotted and
+    quoted keys and sub-tables ([beats.setup]) are followed."""
     lines: dict[tuple, int] = {}
     table: tuple = ()
     counts: dict[str, int] = {}
-    in_string = None
+    closing = None  # the quotes that end the multi-line string we are in
     for number, line in enumerate(text.splitlines(), start=1):
-        if in_string:
-            if line.count(in_string) % 2:
-                in_string = None
+        if closing:
+            if closing in line:
+                closing = None
             continue
         stripped = line.strip()
-        header = re.fullmatch(
-            r"\[\[\s*([\w-]+)\s*\]\]|\[\s*([\w-]+)\s*\]", stripped.split("#")[0].strip()
-        )
+        header = _HEADER.fullmatch(stripped.split("#")[0].strip())
         if header:
-            array, plain = header.groups()
-            if array:
-                counts[array] = counts.get(array, -1) + 1
-                table = (array, counts[array])
+            brackets, inside = header.groups()
+            parts = _key_parts(inside)
+            if brackets == "[[":
+                counts[parts[0]] = counts.get(parts[0], -1) + 1
+                table = (parts[0], counts[parts[0]], *parts[1:])
+            elif parts[0] in counts:  # [beats.setup]: a table inside the latest [[beats]]
+                table = (parts[0], counts[parts[0]], *parts[1:])
             else:
-                table = (plain,)
+                table = tuple(parts)
             lines.setdefault(table, number)
             continue
-        key = re.match(r"([\w-]+)\s*=", stripped)
+        key = _KEY.match(stripped)
         if key:
-            lines.setdefault((*table, key.group(1)), number)
+            path = (*table, *_key_parts(key.group(1)))
+            for end in range(len(table) + 1, len(path) + 1):
+                lines.setdefault(path[:end], number)
+            value = stripped[key.end() :].lstrip()
             for quotes in ('"""', "'''"):
-                if line.count(quotes) % 2:
-                    in_string = quotes
+                if value.startswith(quotes) and value.count(quotes) % 2:
+                    closing = quotes
     return lines
+
+
+_HEADER = re.compile(r"(\[\[|\[)\s*([^\[\]]+?)\s*\]\]?")
+_KEY = re.compile(
+    r"((?:\s*(?:[\w-]+|\"[^\"]*\"|'[^']*')\s*\.)*\s*(?:[\w-]+|\"[^\"]*\"|'[^']*'))\s*="
+)
+
+
+def _key_parts(dotted: str) -> list[str]:
+    """'beats."run_to"' → ['beats', 'run_to']."""
+    return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", dotted)]

@@ -43,7 +43,6 @@ class SweepRow:
     value: object
     accuracy: float | None
     cost: float
-    parameters: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -74,22 +73,26 @@ class LessonPlayer:
         self.session = new_session(lesson.setup)
         self.index = -1  # no beat entered yet
         self.outcome: BeatOutcome | None = None
-
-    @property
-    def beat(self) -> Beat | None:
-        return None if self.index < 0 else self.lesson.beats[self.index]
+        self._left_at: tuple | None = None  # where the latest beat left the session
 
     def enter(self, index: int) -> BeatOutcome:
-        """Enter beat `index` (0-based): from the current beat if it lies ahead, else replayed
-        from the lesson's start."""
+        """Enter beat `index` (0-based). From the current beat if it lies ahead and the session
+        is where that beat left it; otherwise (going back, or after the user stepped, ran or
+        changed a setting) the lesson is replayed from its start, so that every beat's claims
+        hold on screen exactly as in `stepnet lesson --check`."""
         index = max(0, min(index, len(self.lesson.beats) - 1))
-        if index <= self.index:
+        if index <= self.index or self._where() != self._left_at:
             self.session = self._fresh_session()
             self.index = -1
         for following in range(self.index + 1, index + 1):
             self.outcome = self._play(following)
             self.index = following
+        self._left_at = self._where()
         return self.outcome
+
+    def _where(self) -> tuple:
+        stepper = self.session.stepper
+        return self.session.config, stepper.cursor, stepper.ws.theta.tobytes()
 
     def _fresh_session(self) -> Session:
         session = self._new_session(self.lesson.setup, data=self.session.data)
@@ -99,27 +102,34 @@ class LessonPlayer:
     def _play(self, index: int) -> BeatOutcome:
         beat = self.lesson.beats[index]
         session = self.session
-        if beat.setup:
-            session.restart(**beat.setup)
-        problem, failure = None, None
-        if beat.run_to is not None:
-            try:
+        problem, failure, sweep = None, None, ()
+        try:
+            if beat.setup:
+                session.restart(**beat.setup)
+            if beat.run_to is not None:
                 problem = self._run_to(beat.run_to)
-            except ShapeMismatch as error:
-                failure = str(error)
+            if beat.sweep is not None and problem is None:
+                sweep, problem = self._sweep(beat.sweep)
+        except ShapeMismatch as error:
+            failure = str(error)
+        except StepnetError as error:  # a setting this data cannot take, say n_h > m
+            problem = str(error)
         claims = ()
         if beat.fails_with is not None:
             failed = failure is not None and beat.fails_with in failure
             claims = (ClaimResult(f"fails with {beat.fails_with!r}", failed, failure or "ran on"),)
         elif failure is not None:
             problem = failure
-        sweep = () if beat.sweep is None else tuple(self._sweep(beat.sweep))
         session.message = f"beat {index + 1}/{len(self.lesson.beats)}"
         if problem:
             session.message += f": {problem}"
+        highlight = None
         if problem is None:  # claims about a place the run never reached would mislead
             claims += self.check(beat, sweep)
-        return BeatOutcome(index, claims, sweep, self._highlight(beat), problem)
+            highlight, shown = self._highlight(beat)
+            if shown is not None:  # a highlight that cannot be shown fails the check too
+                claims += (shown,)
+        return BeatOutcome(index, claims, sweep, highlight, problem)
 
     def _run_to(self, target: Target) -> str | None:
         """Move the session to `target`; what went wrong, if it was not reached."""
@@ -131,6 +141,9 @@ class LessonPlayer:
                 if stepper.step().name == target.step:
                     break
         elif target.kind == "iteration":
+            limit = session.config.iterations  # a served session's may be lower than the file's
+            if target.iteration >= limit:
+                return f"iteration {target.iteration} is past this run's limit of {limit}"
             stepper.goto((target.iteration + 1) * STEPS_PER_ITERATION)
             if not np.isfinite(stepper.costs).all():
                 return f"a value went NaN or Inf before iteration {target.iteration}"
@@ -158,21 +171,25 @@ class LessonPlayer:
                 return f"breakpoint {target.condition!r} was never hit: {result.message}"
         return None
 
-    def _sweep(self, sweep: Sweep) -> list[SweepRow]:
+    def _sweep(self, sweep: Sweep) -> tuple[tuple[SweepRow, ...], str | None]:
+        """One run per value: the table's rows, and why a run failed, if one did."""
         rows = []
         for value in sweep.values:
             config = self.session.config.with_changes(
                 **{sweep.setting: value}, iterations=sweep.iterations
             )
             stepper = config.stepper(self.session.data)
-            stepper.run(sweep.iterations)
-            params = stepper.parameters()
+            result = stepper.run(sweep.iterations)
+            if result.reason != "done":
+                return tuple(
+                    rows
+                ), f"the run with {sweep.setting} = {value} failed: {result.message}"
             try:
-                share = accuracy(params, stepper.X, stepper.Y, config.activation)
+                share = accuracy(stepper.parameters(), stepper.X, stepper.Y, config.activation)
             except StepnetError:
                 share = None
-            rows.append(SweepRow(value, share, float(stepper.costs[-1]), params))
-        return rows
+            rows.append(SweepRow(value, share, float(stepper.costs[-1])))
+        return tuple(rows), None
 
     def check(self, beat: Beat, sweep: tuple[SweepRow, ...] = ()) -> tuple[ClaimResult, ...]:
         state = self.state(sweep)
@@ -188,11 +205,14 @@ class LessonPlayer:
         session = self.session
         return DerivedState(session.view(), session.config.learning_rate, extra)
 
-    def _highlight(self, beat: Beat) -> str | None:
+    def _highlight(self, beat: Beat) -> tuple[str | None, ClaimResult | None]:
+        """The highlighted value as a line, and a failed claim if it cannot be shown."""
         if beat.highlight is None:
-            return None
-        value = Watch.parse(beat.highlight.expression).evaluate(self.state())
-        return f"{beat.highlight.expression} = {value.summary()}"
+            return None, None
+        expression = beat.highlight.expression
+        value = Watch.parse(expression).evaluate(self.state())
+        failed = None if value.ok else ClaimResult(f"highlight {expression}", False, value.error)
+        return f"{expression} = {value.summary()}", failed
 
 
 def _claim(text: str, state: DerivedState) -> ClaimResult:

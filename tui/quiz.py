@@ -41,14 +41,13 @@ class Score:
 
 def question_for(quiz: Quiz, step: str) -> Question | None:
     """The question to ask before `step` is revealed, if the quiz has one."""
+    what = _entry(step)
     if step in quiz.shape and step != "cost":
         return Question(step, "shape", f"Quiz: what shape will {step} have?", "e.g. (4, 400)")
     if step in quiz.sign:
-        return Question(
-            step, "sign", f"Quiz: will {step}'s first entry [0, 0] be + or −?", "+ or -"
-        )
+        return Question(step, "sign", f"Quiz: will {what} be + or −?", "+ or -")
     if step in quiz.value or (step == "cost" and step in quiz.shape):
-        return Question(step, "value", f"Quiz: what value will {step} have?", "e.g. 0.69")
+        return Question(step, "value", f"Quiz: what value will {what} have?", "e.g. 0.69")
     return None
 
 
@@ -61,18 +60,25 @@ def mark(question: Question, answer: str, event: Event) -> tuple[bool, str]:
     first = float(value.flat[0])
     if question.kind == "sign":
         said = answer.strip().replace("−", "-")
+        what = _entry(question.step)
         if said not in ("+", "-", "0"):
-            return False, f"answer + or −; {question.step}[0, 0] is {number(first)}"
+            return False, f"answer + or −; {what} is {number(first)}"
         actual = "0" if first == 0 else ("+" if first > 0 else "-")
         verdict = "✓" if said == actual else "✗"
-        return said == actual, f"{verdict} {question.step}[0, 0] is {number(first)}"
+        return said == actual, f"{verdict} {what} is {number(first)}"
+    what = _entry(question.step)
     try:
         guess = float(answer.replace("−", "-"))
     except ValueError:
-        return False, f"{answer!r} is not a number; {question.step} is {number(first)}"
+        return False, f"{answer!r} is not a number; {what} is {number(first)}"
     right = abs(guess - first) <= VALUE_TOLERANCE * abs(first)
     verdict = "✓ within 10%:" if right else "✗ not within 10%:"
-    return right, f"{verdict} {question.step} is {number(first)} (you said {number(guess)})"
+    return right, f"{verdict} {what} is {number(first)} (you said {number(guess)})"
+
+
+def _entry(step: str) -> str:
+    """The cost is one number; every other step is a matrix, asked about by its entry [0, 0]."""
+    return step if step == "cost" else f"{step}[0, 0]"
 
 
 def _mark_shape(step: str, answer: str, actual: tuple[int, ...]) -> tuple[bool, str]:

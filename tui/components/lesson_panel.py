@@ -10,7 +10,6 @@ from textual.widgets import Static
 from tui.formatting import number
 from tui.lesson_file import Lesson
 from tui.lesson_player import BeatOutcome
-from tui.plotting import percent
 from tui.quiz import Score
 
 
@@ -56,9 +55,9 @@ def lesson_content(view: LessonView) -> Content:
         )
     if outcome.sweep:
         setting = beat.sweep.setting
-        rows = [f"{setting:>10}  accuracy  cost"]
+        rows = [f"{setting:>10}  accuracy   cost"]
         rows += [
-            f"{row.value!s:>10}  {_share(row.accuracy):>8}  {number(row.cost)}"
+            f"{row.value!s:>10}  {_share(row.accuracy):>8}   {number(row.cost)}"
             for row in outcome.sweep
         ]
         lines.append(Content("\n".join(rows)))
@@ -68,4 +67,5 @@ def lesson_content(view: LessonView) -> Content:
 
 
 def _share(value: float | None) -> str:
-    return "—" if value is None else percent(value)
+    # two decimals: the course's table has 67.25%, and 400 examples make quarters of a percent
+    return "—" if value is None else f"{100 * value:.2f}%"

@@ -184,6 +184,12 @@ def _checked_lesson(name: str, caps: EngineCaps) -> str:
             line = beat.line
             if beat.setup:
                 config = caps.confine(config.with_changes(**beat.setup))
+            target = beat.run_to
+            if target and target.kind == "iteration" and target.iteration >= caps.max_iterations:
+                raise StepnetError(
+                    f"a jump past iteration {target.iteration}: served sessions allow up "
+                    f"to {caps.max_iterations}"
+                )
             if beat.sweep is not None:  # the player trains each of these right through
                 sweep = beat.sweep
                 for value in sweep.values:
