@@ -108,7 +108,7 @@ class StepnetApp(App):
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
         if lesson is not None:
-            lesson.runner = self._run_for_lesson
+            lesson.runner = self._run_showing_progress
 
     # ---- layout
 
@@ -283,10 +283,7 @@ class StepnetApp(App):
 
     @work(thread=True, exclusive=True, group="run")
     def _run_in_worker(self) -> None:
-        result = run_in_child(
-            self.session, self._pause, lambda view: self.post_message(RunProgress(view))
-        )
-        self.post_message(RunFinished(result))
+        self.post_message(RunFinished(self._run_showing_progress(self.session)))
 
     def on_run_progress(self, message: RunProgress) -> None:
         if self.running:
@@ -323,7 +320,8 @@ class StepnetApp(App):
     def _enter_beat_in_worker(self, index: int) -> None:
         self.post_message(BeatEntered(self.lesson.enter(index)))
 
-    def _run_for_lesson(self, session: Session) -> RunResult:
+    def _run_showing_progress(self, session: Session) -> RunResult:
+        """A run in its child process, its Views shown as they come; r pauses it."""
         return run_in_child(session, self._pause, lambda view: self.post_message(RunProgress(view)))
 
     def on_beat_entered(self, message: BeatEntered) -> None:
