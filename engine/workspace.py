@@ -72,8 +72,8 @@ class Workspace:
     def _make_views(self) -> None:
         """X, the parameters, gradients and A1 as views into the buffers that hold them."""
         groups = self.units.n_groups
+        self.X_ones.flags.writeable = False  # before X is taken from it, so X is read-only too
         self.X = self.X_ones[: self.n_x]
-        self.X_ones.flags.writeable = False
         self.Wb1, self.Wb2 = _layer_blocks(self.theta, groups, self.n_x)
         self.W1, self.b1, self.W2, self.b2 = _split(self.Wb1, self.Wb2, self.n_x, groups)
         grad_blocks = _layer_blocks(self.grads, groups, self.n_x)

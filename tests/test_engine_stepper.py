@@ -368,3 +368,8 @@ def test_a_step_breakpoint_run_still_honours_cancel_and_the_iteration_cap():
     stepper.step()
     assert stepper.run(0, breakpoints=[at_step("dW1")]).reason == "done"
     assert stepper.cursor == 1
+
+
+def test_the_steppers_copy_of_the_data_is_read_only():
+    with pytest.raises(ValueError, match="read-only"):
+        new_stepper().X[0, 0] = 1.0
