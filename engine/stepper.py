@@ -124,6 +124,24 @@ class Stepper:
         self.history.save(0, self.ws.theta)
         self._start_theta = self.ws.theta.copy()  # parameters when the latest iteration began
 
+    # A pickled Workspace leaves its steps' scratch buffers behind (they are most of its size),
+    # so on arrival the latest iteration's steps are computed into them again: from the
+    # parameters that iteration began with, by the same kernels, hence bit for bit what they
+    # were. Here rather than in the caller, so that no unpickled stepper is ever half there.
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._recompute_latest_steps()
+
+    @_quiet_overflow
+    def _recompute_latest_steps(self) -> None:
+        """Compute the steps done so far in the latest iteration (a cursor on a boundary has
+        all fifteen of the previous one) into the workspace, from _start_theta."""
+        if self.cursor == 0:
+            return
+        np.copyto(self.ws.theta, self._start_theta)
+        for kernel in _KERNELS[: len(self.computed())]:
+            kernel(self.ws)
+
     # ---- where we are
 
     @property

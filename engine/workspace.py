@@ -55,19 +55,25 @@ class Workspace:
         self.theta = np.zeros(groups * (self.n_x + 1) + groups + 1)
         self.grads = np.zeros_like(self.theta)
         self.scaled_grads = np.zeros_like(self.theta)
-        self.ones = np.ones((self.m, 1))  # Σᵢ over examples as a product: dZ·1
-        self.Z1 = np.empty((groups, self.m))
-        self.A1_ones = np.ones((groups + 1, self.m))  # [A1; 1]; A1 is a view of its top rows
+        self._allocate_scratch()
         self._make_views()
         self.set_parameters(params)
-        self.slope = np.empty((groups, self.m))
-        self.dZ1 = np.empty((groups, self.m))
-        self.Z2 = np.empty((1, self.m))
-        self.A2 = np.empty((1, self.m))
-        self.dZ2 = np.empty((1, self.m))
-        self.cost_terms = np.empty((1, self.m))
-        self.Wb2_weighted = np.empty((1, groups + 1))
         self.cost = float("nan")
+
+    def _allocate_scratch(self) -> None:
+        """The buffers the steps of one iteration write into, most of them one column per
+        example: _SCRATCH, which a pickle leaves out."""
+        groups, m = self.units.n_groups, self.m
+        self.ones = np.ones((m, 1))  # Σᵢ over examples as a product: dZ·1
+        self.Z1 = np.empty((groups, m))
+        self.A1_ones = np.ones((groups + 1, m))  # [A1; 1]; A1 is a view of its top rows
+        self.slope = np.empty((groups, m))
+        self.dZ1 = np.empty((groups, m))
+        self.Z2 = np.empty((1, m))
+        self.A2 = np.empty((1, m))
+        self.dZ2 = np.empty((1, m))
+        self.cost_terms = np.empty((1, m))
+        self.Wb2_weighted = np.empty((1, groups + 1))
 
     def _make_views(self) -> None:
         """X, the parameters, gradients and A1 as views into the buffers that hold them."""
@@ -85,12 +91,17 @@ class Workspace:
         self.A1 = self.A1_ones[:groups]
 
     # Pickled by the buffers it owns, the views rebuilt on arrival: pickle would copy each view
-    # as an array of its own, and the kernels would then write where nothing reads.
+    # as an array of its own, and the kernels would then write where nothing reads. The steps'
+    # scratch buffers stay behind too: at m = 100,000 and n_h = 64 they are 200 MiB, nearly
+    # all of a pickle that a run's child process hands back (tui/child_run.py). They arrive
+    # allocated but unset; Stepper recomputes the latest iteration's steps into them.
     def __getstate__(self) -> dict:
-        return {name: value for name, value in self.__dict__.items() if name not in _VIEWS}
+        left_out = _VIEWS | _SCRATCH
+        return {name: value for name, value in self.__dict__.items() if name not in left_out}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self._allocate_scratch()
         self._make_views()
 
     def set_parameters(self, params: Mapping[str, np.ndarray]) -> None:
@@ -130,6 +141,11 @@ class Workspace:
 
 _VIEWS = frozenset(
     ("X", "Wb1", "Wb2", "W1", "b1", "W2", "b2", "dW1", "db1", "dW2", "db2", "scaled", "A1")
+)
+
+
+_SCRATCH = frozenset(
+    ("ones", "Z1", "A1_ones", "slope", "dZ1", "Z2", "A2", "dZ2", "cost_terms", "Wb2_weighted")
 )
 
 

@@ -1,9 +1,10 @@
 """The Stepper: the fast path and the event path agree bit for bit, stepping back and jumping
 reproduce every value exactly (also with thinned checkpoints), and runs stop for the right
-reason at the right place."""
+reason at the right place; a pickled stepper arrives as it left, without its scratch."""
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import numpy as np
@@ -370,6 +371,67 @@ def test_a_step_breakpoint_run_still_honours_cancel_and_the_iteration_cap():
     assert stepper.cursor == 1
 
 
+# ---- 6. travelling by pickle, as a run's child process hands the stepper back
+
+
+def _pickled_and_back(stepper: Stepper) -> Stepper:
+    return pickle.loads(pickle.dumps(stepper))
+
+
+@pytest.mark.parametrize("init", ["random", "constant:0.5"])  # distinct units, and one group
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        30 * STEPS_PER_ITERATION,  # a boundary: the previous iteration's fifteen steps shown
+        30 * STEPS_PER_ITERATION + 7,  # mid-iteration, the parameters not yet updated
+        30 * STEPS_PER_ITERATION + 13,  # mid-update: W1 and b1 new, W2 and b2 not yet
+        0,  # back at the start after a run
+    ],
+)
+def test_a_pickled_stepper_arrives_exactly_as_it_left(init, cursor):
+    params = random_params(5, seed=5) if init == "random" else engine.initialize(init, 2, 5)
+    stepper = new_stepper(params=params)
+    stepper.run(40)
+    stepper.goto(cursor)
+    copy = _pickled_and_back(stepper)
+
+    assert copy.cursor == stepper.cursor
+    if cursor:
+        assert_same_event(copy.event, snapshot(stepper.event))
+    else:
+        assert copy.event is None
+    state, copied_state = stepper.state(), copy.state()
+    assert list(copied_state) == list(state)
+    for name in state:
+        np.testing.assert_array_equal(copied_state[name], state[name], err_msg=name)
+    assert_same_parameters(copy.iteration_start_parameters(), stepper.iteration_start_parameters())
+    for _ in range(2 * STEPS_PER_ITERATION):
+        assert_same_event(copy.step(), snapshot(stepper.step()))
+    np.testing.assert_array_equal(copy.ws.theta, stepper.ws.theta)
+
+
+def test_a_pickled_stepper_leaves_its_scratch_buffers_behind():
+    # m = 4,800 and n_h = 50: each (n_h, m) buffer of the steps is 1.9 MB, and there are four
+    X, Y = (np.tile(array, 12) for array in flower())
+    stepper = Stepper(X, Y, random_params(50, seed=2))
+    stepper.run(20)
+    stepper.goto(20 * STEPS_PER_ITERATION + 9)
+    ws = stepper.ws
+    # what must travel: the data (X inside [X; 1], Y and its signs), the parameters with
+    # their gradients and the iteration's start, the checkpoints and the costs
+    needed = (
+        ws.X_ones.nbytes
+        + 2 * ws.Y.nbytes
+        + 4 * ws.theta.nbytes
+        + stepper.history.nbytes
+        + stepper._costs.nbytes
+    )
+    assert needed < ws.Z1.nbytes  # so that one scratch buffer would break the bound below
+    assert len(pickle.dumps(stepper)) < needed + 64 * 1024
+
+
 def test_the_steppers_copy_of_the_data_is_read_only():
-    with pytest.raises(ValueError, match="read-only"):
-        new_stepper().X[0, 0] = 1.0
+    stepper = new_stepper()
+    for arrival in (stepper, _pickled_and_back(stepper)):
+        with pytest.raises(ValueError, match="read-only"):
+            arrival.X[0, 0] = 1.0
