@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -29,9 +32,9 @@ def _assert_same_session(actual: Session, expected: Session) -> None:
     assert [w.history for w in actual.watches] == [w.history for w in expected.watches]
 
 
-@pytest.mark.parametrize("can_fork", [True, False])
-def test_a_child_run_ends_where_an_in_process_run_ends(monkeypatch, can_fork):
-    monkeypatch.setattr(child_run, "CAN_FORK", can_fork)
+@pytest.mark.parametrize("in_child", [True, False])
+def test_a_child_run_ends_where_an_in_process_run_ends(monkeypatch, in_child):
+    monkeypatch.setattr(child_run, "IN_CHILD", in_child)
     in_child, in_process = _session(iterations=3000), _session(iterations=3000)
     in_child.step()
     in_process.step()
@@ -87,3 +90,51 @@ def test_a_mistaken_run_comes_back_from_its_child_the_same(mistake):
     assert in_child.message == in_process.message
     if result.reason == "shape-error":  # the failure came back too, as the same message
         assert str(in_child.stepper.failure) == str(in_process.stepper.failure)
+
+
+def _unchanged(session: Session, theta: np.ndarray, stepper) -> bool:
+    return session.stepper is stepper and np.array_equal(stepper.ws.theta, theta)
+
+
+@pytest.mark.parametrize("in_child", [True, False])
+def test_a_run_that_raises_leaves_a_message_not_a_crash(monkeypatch, in_child):
+    def failing_run(self, cancel, on_view, **kwargs):
+        raise ValueError("no such thing as a free lunch")
+
+    # patched before the fork, so the child's copy of the class has it too
+    monkeypatch.setattr(Session, "run", failing_run)
+    monkeypatch.setattr(child_run, "IN_CHILD", in_child)
+    session = _session()
+    session.step()
+    stepper, theta = session.stepper, session.stepper.ws.theta.copy()
+
+    result = run_in_child(session, new_cancel_event(), lambda view: None)
+
+    assert result.reason == "failed"
+    assert session.message.startswith("the run failed")
+    assert session.message.endswith("ValueError: no such thing as a free lunch")
+    assert result.message == session.message
+    assert _unchanged(session, theta, stepper)
+
+
+def test_a_child_that_ignores_the_pause_is_ended_soon_after(monkeypatch):
+    def stuck_run(self, cancel, on_view, **kwargs):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # deaf to terminate(): kill() it is
+        time.sleep(3600)
+
+    monkeypatch.setattr(Session, "run", stuck_run)
+    monkeypatch.setattr(child_run, "STOP_SECONDS", 1.0)
+    session = _session()
+    stepper, theta = session.stepper, session.stepper.ws.theta.copy()
+    cancel = new_cancel_event()
+    threading.Timer(0.3, cancel.set).start()
+
+    started = time.monotonic()
+    result = run_in_child(session, cancel, lambda view: None)
+    took = time.monotonic() - started
+
+    assert 0.3 + child_run.STOP_SECONDS <= took < 0.3 + child_run.STOP_SECONDS + 2.0
+    assert result.reason == "failed"
+    assert session.message == "the run did not stop when asked; it was ended, and nothing changed"
+    assert _unchanged(session, theta, stepper)
+    assert multiprocessing.active_children() == []

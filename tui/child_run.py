@@ -7,7 +7,10 @@ Views while it runs, then what the run changed: the stepper with its history, th
 theirs, the message, and why it stopped. The parent puts those in place of its own copies, which
 stood still meanwhile: the app refuses every action that would touch them during a run.
 
-Where fork does not exist (Windows), the run goes in the calling thread instead.
+A run that fails in its child, or does not stop within STOP_SECONDS of being asked to, leaves
+the session as it was and says so in its message: the app goes on. Only on Linux does the run
+fork: macOS has fork, but numpy's Accelerate is not safe across it, and Windows has none; there
+the run goes in the calling thread instead.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 
 from engine.stepper import RunResult, Stepper
@@ -27,7 +32,10 @@ from tui.session import FRAME_SECONDS, Session
 from tui.view import View
 from tui.watch import Watch
 
-CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+IN_CHILD = sys.platform.startswith("linux")  # where a run may fork (see above)
+STOP_SECONDS = 3.0  # a run checks the pause flag every iteration: far quicker than this
+_POLL_SECONDS = 0.1
+_EXIT_SECONDS = 0.5  # a child that has sent its outcome exits at once
 
 
 class SharedFlag:
@@ -52,7 +60,7 @@ class SharedFlag:
 
 def new_cancel_event() -> SharedFlag | threading.Event:
     """An event the app sets to pause a run, seen by the run wherever it goes."""
-    return SharedFlag() if CAN_FORK else threading.Event()
+    return SharedFlag() if IN_CHILD else threading.Event()
 
 
 @dataclass(frozen=True)
@@ -71,9 +79,12 @@ def run_in_child(
     *,
     frame_seconds: float = FRAME_SECONDS,
 ) -> RunResult:
-    """`session.run(cancel, on_view)`, computed in a child process; blocks until it ends."""
-    if not CAN_FORK:
-        return session.run(cancel, on_view, frame_seconds=frame_seconds)
+    """`session.run(cancel, on_view)`, computed in a child process; blocks until it ends.
+
+    A run that failed, or was ended, changes nothing but the session's message, and its
+    result's reason is 'failed'."""
+    if not IN_CHILD:
+        return _run_here(session, cancel, on_view, frame_seconds)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
@@ -81,26 +92,77 @@ def run_in_child(
     )
     child.start()
     sender.close()  # the child holds the other copy; its exit ends our recv with EOFError
-    outcome = None
     try:
-        while True:
-            kind, payload = receiver.recv()
-            if kind == "view":
-                on_view(payload)
-                continue
-            if kind == "failed":
-                raise RuntimeError(f"the run failed in its child process:\n{payload}")
-            outcome = payload
-            break
-    except EOFError:
-        pass
+        kind, payload = _last_word(receiver, cancel, on_view)
     finally:
         receiver.close()
-        child.join()
-    if outcome is None:
+        _end(child)
+    if kind == "done":
+        return _adopt(session, payload)
+    if kind == "failed":
+        session.message = f"the run failed, and nothing changed: {_last_line(payload)}"
+    elif kind == "stuck":
+        session.message = "the run did not stop when asked; it was ended, and nothing changed"
+    else:
         session.message = f"the run's process ended early (exit code {child.exitcode}); try again"
-        return RunResult("cancelled", 0, session.message)
-    return _adopt(session, outcome)
+    return RunResult("failed", 0, session.message)
+
+
+def _run_here(
+    session: Session,
+    cancel: threading.Event,
+    on_view: Callable[[View], None],
+    frame_seconds: float,
+) -> RunResult:
+    """The run in the calling thread; one that fails is stopped where it failed."""
+    try:
+        return session.run(cancel, on_view, frame_seconds=frame_seconds)
+    except Exception:
+        session.message = f"the run failed: {_last_line(traceback.format_exc())}"
+        return RunResult("failed", 0, session.message)
+
+
+def _last_word(
+    receiver: Connection, cancel: SharedFlag, on_view: Callable[[View], None]
+) -> tuple[str, object]:
+    """Pass the child's Views on until its last word: ('done', an _Outcome), ('failed', a
+    traceback), ('gone', None) when it exited without one, or ('stuck', None) when it was
+    still running STOP_SECONDS after `cancel` went up."""
+    asked_to_stop = None
+    while True:
+        # polled, not waited on: a child that hangs must not hang the app, nor its quitting
+        if receiver.poll(_POLL_SECONDS):
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                return "gone", None
+            except Exception:  # the outcome could not be unpacked here (memory, say)
+                return "failed", traceback.format_exc()
+            if kind != "view":
+                return kind, payload
+            on_view(payload)
+        if cancel.is_set():
+            if asked_to_stop is None:
+                asked_to_stop = time.monotonic()
+            elif time.monotonic() - asked_to_stop > STOP_SECONDS:
+                return "stuck", None
+
+
+def _end(child: BaseProcess) -> None:
+    """Wait for the child to exit, and make it if it does not: it is stuck, or done for."""
+    child.join(_EXIT_SECONDS)
+    if child.is_alive():
+        child.terminate()
+        child.join(_EXIT_SECONDS)
+    if child.is_alive():
+        child.kill()
+        child.join()
+
+
+def _last_line(text: str) -> str:
+    """The last line of a traceback: the exception and its message."""
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else "no reason given"
 
 
 def _run_and_report(
