@@ -65,7 +65,7 @@ class Breakpoint:
 class RunResult:
     """Why a run stopped: 'done', 'converged', 'breakpoint', 'non-finite', 'cancelled',
     'shape-error' (a mistaken step whose shapes do not line up), or 'failed' (a run in the
-    app's child process that raised or had to be ended: tui/child_run.py)."""
+    app that raised or had to be ended: tui/child_run.py)."""
 
     reason: str
     iterations: int  # whole iterations completed by this run
