@@ -9,6 +9,7 @@ expression reads it, and once.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
@@ -23,10 +24,19 @@ _PARAMETERS = ("W1", "b1", "W2", "b2")
 class DerivedState(Mapping):
     """A View's state with the derived names of tui.watch.DERIVED_NAMES added, computed lazily."""
 
-    def __init__(self, view: View, learning_rate: float, extra: Mapping[str, object] | None = None):
+    def __init__(
+        self,
+        view: View,
+        learning_rate: float,
+        extra: Mapping[str, object] | None = None,
+        state: Mapping[str, object] | None = None,
+    ):
         self._view = view
-        # `extra`: what a lesson's sweep adds (sweep_accuracy, sweep_cost)
-        self._base = {**view.state, "learning_rate": learning_rate, **(extra or {})}
+        # `extra`: what a lesson's sweep adds (sweep_accuracy, sweep_cost); `state`: the arrays,
+        # if not the view's (a running View carries only what is drawn; the stepper's own lazy
+        # state copies just the arrays an expression reads)
+        known = {"learning_rate": learning_rate, **(extra or {})}
+        self._base = ChainMap(known, view.state if state is None else state)
         # the parameters this iteration's steps were computed from (W1 … in the state may be
         # updated already): the collapse and the loops must match Z1, A2 and dW1 on screen
         self._used = view.start_parameters

@@ -103,7 +103,7 @@ class Session:
         return view.with_watches(self._watch_lines(view))
 
     def _watch_lines(self, view: View) -> tuple[WatchLine, ...]:
-        state = DerivedState(view, self.config.learning_rate)
+        state = DerivedState(view, self.config.learning_rate, state=self.stepper.state())
         return tuple(
             WatchLine(watch.text, watch.evaluate(state, cursor=view.cursor), watch.history)
             for watch in self.watches

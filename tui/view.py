@@ -65,6 +65,9 @@ class View:
         return float(self.costs[-1]) if len(self.costs) else None
 
 
+_DRAWN_WHILE_RUNNING = ("X", "Y")
+
+
 def take_view(
     stepper: Stepper,
     config: RunConfig,
@@ -75,11 +78,14 @@ def take_view(
 ) -> View:
     state = stepper.state()
     params = stepper.parameters()
+    # while a run goes, only the parameters and the data are drawn (the boundary): copying the
+    # steps' arrays too would cost a large network most of its run
+    names = (*_DRAWN_WHILE_RUNNING, *params) if running else state
     return View(
         config=config,
         event=stepper.event,
         cursor=stepper.cursor,
-        state={name: state[name] for name in state},
+        state={name: state[name] for name in names},
         start_parameters=stepper.iteration_start_parameters(),
         costs=np.array(stepper.costs),
         symmetry=symmetry(params),
