@@ -137,9 +137,9 @@ class LessonPlayer:
         if target.kind == "start":
             stepper.goto(0)
         elif target.kind == "step":
-            for _ in range(STEPS_PER_ITERATION):
-                if stepper.step().name == target.step:
-                    break
+            session.run_to_step(target.step)
+            if stepper.failure is not None:  # the session noted it; the beat must see it
+                raise stepper.failure
         elif target.kind == "iteration":
             limit = session.config.iterations  # a served session's may be lower than the file's
             if target.iteration >= limit:
