@@ -3,13 +3,15 @@
 numpy only, no Textual: it runs headless, in notebooks and in tests.
 """
 
+from engine import diagnostics
 from engine.activations import ACTIVATIONS, Activation, get_activation, sigmoid
-from engine.checked_numpy import ShapeMismatch
-from engine.datasets import load_dataset
+from engine.data import load_dataset
 from engine.errors import StepnetError
 from engine.events import Event
 from engine.functional import backward, cost, forward, predict, update
-from engine.mistakes import MISTAKES
+from engine.mistakes.catalogue import MISTAKES
+from engine.mistakes.checked_numpy import ShapeMismatch
+from engine.mistakes.factory import make_stepper
 from engine.parameters import initialize, load_parameters, save_parameters
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS, Step
@@ -30,11 +32,13 @@ __all__ = [
     "Stepper",
     "backward",
     "cost",
+    "diagnostics",
     "forward",
     "get_activation",
     "initialize",
     "load_dataset",
     "load_parameters",
+    "make_stepper",
     "predict",
     "save_parameters",
     "sigmoid",

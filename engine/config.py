@@ -7,9 +7,10 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from engine.activations import get_activation
-from engine.datasets import load_dataset
+from engine.data import load_dataset
 from engine.history import DEFAULT_HISTORY_BYTES
-from engine.mistakes import get_mistake
+from engine.mistakes.catalogue import get_mistake
+from engine.mistakes.factory import make_stepper
 from engine.parameters import initialize, parse_init
 from engine.stepper import Stepper
 from engine.validation import (
@@ -33,7 +34,7 @@ class RunConfig:
     seed: int = 3
     learning_rate: float = 1.2
     iterations: int = 10_000
-    mistake: str | None = None  # one of engine.mistakes.MISTAKE_NAMES, made on purpose
+    mistake: str | None = None  # one of engine.mistakes.catalogue.MISTAKE_NAMES, made on purpose
 
     def checked(self) -> RunConfig:
         """The same settings, validated (StepnetError on the first bad one)."""
@@ -68,7 +69,7 @@ class RunConfig:
         X, Y = data if data is not None else self.load_data()
         check_hidden_units(self.hidden, X.shape[1])
         params = initialize(self.init, X.shape[0], self.hidden, scale=self.scale, seed=self.seed)
-        return Stepper(
+        return make_stepper(
             X,
             Y,
             params,

@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.activations import get_activation, sigmoid
 from engine.functional import backward, cost, forward, predict
-from engine.mistaken_stepper import mistaken_gradients
+from engine.mistakes.factory import mistaken_gradients
 from engine.shapes import PARAMETER_NAMES
 
 
@@ -81,7 +81,7 @@ def gradient_check(
 
     The numerical gradient is the centred difference (J(θ + ε) − J(θ − ε)) / 2ε for every
     entry; values below about 1e-7 mean backpropagation is right. With a `mistake`, the
-    analytic gradient is the one its backward pass computes (engine.mistakes).
+    analytic gradient is the one its backward pass computes (engine.mistakes.catalogue).
     """
     params = {name: np.array(params[name], dtype=np.float64) for name in PARAMETER_NAMES}
     if mistake is None:

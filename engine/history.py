@@ -8,7 +8,7 @@ any iteration costs at most `stride` − 1 recomputed iterations.
 
 The checkpoints are rows of one block that grows by doubling, not one small array each: that
 halves their memory, and a history pickles as a single buffer, which is how a run in a child
-process hands it back (tui/child_run.py) without keeping a paused screen waiting.
+process hands it back (tui/session/child_run.py) without keeping a paused screen waiting.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class History:
 
 class SnapshotHistory:
     """The same promise for checkpoints that are not one flat vector of fixed length: a run
-    with a shape mistake (engine.mistaken_stepper) may change its parameters' shapes, so each
+    with a shape mistake (engine.mistakes.stepper) may change its parameters' shapes, so each
     checkpoint is kept whole, as an object with an `nbytes`."""
 
     def __init__(self, budget_bytes: int = DEFAULT_HISTORY_BYTES):

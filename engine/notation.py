@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from engine.checked_numpy import shape_text
-from engine.shapes import SHAPES, concrete
+from engine.shapes import SHAPES, concrete, shape_text
 
 # engine name → the slide's symbol
 SYMBOLS: dict[str, str] = {

@@ -46,3 +46,8 @@ def symbolic(name: str) -> str:
 def concrete(name: str, dims: Mapping[str, int]) -> tuple[int, ...]:
     """The shape of `name` for the given sizes, e.g. (4, 400) for Z1 with n_h = 4, m = 400."""
     return tuple(dims[symbol] for symbol in SHAPES[name])
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """(4, 400), and (4,) for a 1-D array, as numpy prints shapes."""
+    return str(tuple(int(size) for size in shape))

@@ -8,8 +8,8 @@ earlier value comes back exactly. Running many iterations takes the fast path (a
 events) and stops on an iteration count, convergence, a non-finite value, a breakpoint or a
 cancel request.
 
-With a mistake (engine.mistakes) that changes a step, `Stepper(…, mistake=NAME)` hands back an
-engine.mistaken_stepper.MistakenStepper: the same interface, on the plain numpy path.
+A mistake made on purpose in a step runs on engine.mistakes.stepper.MistakenStepper, the same
+interface on the plain numpy path; engine.mistakes.factory.make_stepper picks the class.
 """
 
 from __future__ import annotations
@@ -18,19 +18,22 @@ import functools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.activations import Activation, get_activation
-from engine.checked_numpy import ShapeMismatch
 from engine.events import Event
 from engine.history import DEFAULT_HISTORY_BYTES, History, first_stride
-from engine.mistakes import Mistake, get_mistake
 from engine.parameters import check_parameters
 from engine.shapes import PARAMETER_NAMES, concrete
 from engine.steps import STEP_INDEX, STEP_NAMES, STEPS, STEPS_PER_ITERATION, run_iteration
 from engine.validation import as_features, as_labels, check_hidden_units, check_learning_rate
 from engine.workspace import Workspace
+
+if TYPE_CHECKING:  # the mistakes build on the steps; a stepper only reads what they hold
+    from engine.mistakes.catalogue import Mistake
+    from engine.mistakes.checked_numpy import ShapeMismatch
 
 DEFAULT_TOLERANCE = 1e-7
 _COST_INDEX = STEP_INDEX["cost"]
@@ -65,7 +68,7 @@ class Breakpoint:
 class RunResult:
     """Why a run stopped: 'done', 'converged', 'breakpoint', 'non-finite', 'cancelled',
     'shape-error' (a mistaken step whose shapes do not line up), or 'failed' (a run in the
-    app that raised or had to be ended: tui/child_run.py)."""
+    app that raised or had to be ended: tui/session/child_run.py)."""
 
     reason: str
     iterations: int  # whole iterations completed by this run
@@ -76,23 +79,14 @@ class RunResult:
 class Stepper:
     """Steps through gradient descent on data X (n_x, m), Y (1, m) from the given parameters.
 
-    `mistake` names one of engine.mistakes.MISTAKES to make on purpose, or None.
+    `mistake` is a mistake of engine.mistakes.catalogue that only changes where the run starts
+    (zero-init), or None: those run on the engine's own steps.
     """
 
     has_fast_path = True  # run whole iterations with run_iteration, without events
     # why the next step cannot be computed, when it cannot: only a mistaken line's shapes can
     # fail to line up (see MistakenStepper); the course's always do
     failure: ShapeMismatch | None = None
-
-    def __new__(cls, *args, mistake: str | None = None, **kwargs):
-        # A mistake in a step needs arrays whose shapes may change, which the fixed buffers
-        # here cannot hold: such a stepper is a MistakenStepper, on the plain numpy path,
-        # much as pathlib.Path() hands back a PosixPath. (Imported here: it subclasses this.)
-        if cls is Stepper and mistake is not None and get_mistake(mistake).steps:
-            from engine.mistaken_stepper import MistakenStepper
-
-            cls = MistakenStepper
-        return super().__new__(cls)
 
     def __init__(
         self,
@@ -103,19 +97,30 @@ class Stepper:
         activation: str = "tanh",
         learning_rate: float = 1.2,
         history_bytes: int = DEFAULT_HISTORY_BYTES,
-        mistake: str | None = None,
+        mistake: Mistake | None = None,
     ):
         X, Y, params = checked_data(X, Y, params)
-        self.mistake: Mistake | None = None if mistake is None else get_mistake(mistake)
-        if self.mistake is not None:
-            params = self.mistake.starting(params)
+        if mistake is not None and mistake.steps and self.has_fast_path:
+            raise ValueError(
+                f"the mistake {mistake.name} is in the steps: make the stepper with "
+                "engine.make_stepper, which runs it on the plain numpy path"
+            )
+        self.mistake = mistake
+        if mistake is not None:
+            params = mistake.starting(params)
         self.activation: Activation = get_activation(activation)
         self.learning_rate = check_learning_rate(learning_rate)
+        self.cursor = 0
+        self._costs = np.full(1024, np.nan)
+        self._set_up(X, Y, params, history_bytes)
+
+    def _set_up(
+        self, X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], history_bytes: int
+    ) -> None:
+        """The state the steps work on, its history, and the first checkpoint."""
         self.ws = Workspace(X, Y, params, self.activation, self.learning_rate)
         # a step's work: one multiply-add per example for every parameter, a few times over
         self.history = History(history_bytes, first_stride(X.shape[1] * self.ws.theta.size))
-        self.cursor = 0
-        self._costs = np.full(1024, np.nan)
         self._codes = tuple(step.code_for(self.activation) for step in STEPS)
         dims = self.ws.dims()
         self._operands = tuple(

@@ -37,7 +37,7 @@ class Step:
     formula: str  # in the slide's notation
     code: str  # the course's numpy line; "{g}" and "{slope}" are filled per activation
     operands: tuple[str, ...]  # "g'" stands for the activation's slope operand (A1 or Z1)
-    # None for a mistaken step (engine.mistakes), which runs on the plain numpy path only
+    # None for a mistaken step (engine.mistakes.catalogue), which runs on the plain numpy path only
     kernel: Callable[[Workspace], None] | None
     note: str = ""  # what numpy does behind the formula's back: broadcasting, keepdims
 
@@ -142,7 +142,7 @@ def _descend_parameter(name: str, ws: Workspace) -> None:
 
 def _update(name: str) -> Callable[[Workspace], None]:
     # a partial of a module-level function, not a closure: steps travel by pickle to the
-    # process that runs a long run (tui/child_run.py)
+    # process that runs a long run (tui/session/child_run.py)
     return functools.partial(_descend_parameter, name)
 
 

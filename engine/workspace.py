@@ -93,7 +93,7 @@ class Workspace:
     # Pickled by the buffers it owns, the views rebuilt on arrival: pickle would copy each view
     # as an array of its own, and the kernels would then write where nothing reads. The steps'
     # scratch buffers stay behind too: at m = 100,000 and n_h = 64 they are 200 MiB, nearly
-    # all of a pickle that a run's child process hands back (tui/child_run.py). They arrive
+    # all of a pickle that a run's child process hands back (tui/session/child_run.py). They arrive
     # allocated but unset; Stepper recomputes the latest iteration's steps into them.
     def __getstate__(self) -> dict:
         left_out = _VIEWS | _SCRATCH

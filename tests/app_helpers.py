@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from engine.config import RunConfig
-from tui.app import StepnetApp
-from tui.session import Session
+from tui.app.app import StepnetApp
+from tui.session.session import Session
 
 WIDE = (120, 40)
 SMALL = (80, 24)
@@ -28,8 +28,8 @@ def panel_text(app: StepnetApp, selector: str) -> str:
 
 def lesson_app(name: str) -> StepnetApp:
     """The app in the shipped lesson `name`, before its first beat is entered."""
-    from tui.lesson_file import find_lesson, load_lesson
-    from tui.lesson_player import LessonPlayer
+    from tui.lessons.lesson_file import find_lesson, load_lesson
+    from tui.lessons.player import LessonPlayer
 
     return StepnetApp(Session(RunConfig()), lesson=LessonPlayer(load_lesson(find_lesson(name))))
 

@@ -12,10 +12,10 @@ from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text
 from textual import events
 
 from engine.steps import STEPS, STEPS_PER_ITERATION
-from tui.commands import COMMANDS
-from tui.components.help_screen import HelpScreen
-from tui.components.prompt_screen import PromptScreen
-from tui.session import Session
+from tui.app.commands import COMMANDS
+from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.prompt_screen import PromptScreen
+from tui.session.session import Session
 
 
 async def type_answer(pilot, text: str) -> None:

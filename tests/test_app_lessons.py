@@ -5,7 +5,7 @@ from __future__ import annotations
 from app_helpers import SMALL, WIDE, lesson_app, panel_text, settle
 from textual import events
 
-from tui.components.prompt_screen import PromptScreen
+from tui.app.screens.prompt_screen import PromptScreen
 
 
 async def test_a_lesson_opens_at_its_first_beat_with_the_claims_checked():
@@ -86,10 +86,10 @@ run_to = "step db2"
 
 
 async def test_a_quiz_on_a_step_that_cannot_be_computed_says_why_instead_of_crashing(tmp_path):
-    from tui.app import StepnetApp
-    from tui.lesson_file import load_lesson
-    from tui.lesson_player import LessonPlayer
-    from tui.session import Session
+    from tui.app.app import StepnetApp
+    from tui.lessons.lesson_file import load_lesson
+    from tui.lessons.player import LessonPlayer
+    from tui.session.session import Session
 
     path = tmp_path / "quiz.toml"
     path.write_text(QUIZ_ON_A_MISTAKE, encoding="utf-8")

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from engine.config import RunConfig
-from engine.mistakes import MISTAKES
+from engine.mistakes.catalogue import MISTAKES
 from engine.steps import STEPS_PER_ITERATION
-from tui import child_run
-from tui.child_run import new_cancel_event, run_in_child
-from tui.session import Session
+from tui.session import child_run
+from tui.session.child_run import new_cancel_event, run_in_child
+from tui.session.session import Session
 
 
 def _session(**changes) -> Session:

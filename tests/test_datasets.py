@@ -1,4 +1,4 @@
-"""Tests for engine.datasets: the built-ins, CSV and NPZ files, and every way a file goes wrong."""
+"""Tests for engine.data: the built-ins, CSV and NPZ files, and every way a file goes wrong."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine import datasets
-from engine.datasets import BUILTIN_DATASETS, MAX_SEED, describe_sources, load_dataset
+from engine.data import BUILTIN_DATASETS, describe_sources, load_dataset
+from engine.data import files as dataset_files
 from engine.errors import StepnetError
+from engine.validation import MAX_SEED
 
 BUILTIN_NAMES = ["flower", "circles", "moons", "blobs", "gaussian-quantiles", "xor", "slides-3d"]
 
@@ -342,7 +343,7 @@ def test_permission_denied_while_opening(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied", str(path))
 
     # The module opens files through the name `open`, so a module global shadows the builtin.
-    monkeypatch.setattr(datasets, "open", refuse, raising=False)
+    monkeypatch.setattr(dataset_files, "open", refuse, raising=False)
     message = error_message(path)
     assert "cannot read" in message and "permission denied" in message and "data.csv" in message
 
@@ -353,7 +354,7 @@ def test_permission_denied_on_an_npz(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(datasets, "open", refuse, raising=False)
+    monkeypatch.setattr(dataset_files, "open", refuse, raising=False)
     message = error_message(path)
     assert "cannot read" in message and "permission denied" in message
 
@@ -404,7 +405,7 @@ def test_unknown_builtin_name_suggests_the_closest():
 def test_file_too_large_is_refused_before_reading(tmp_path, monkeypatch):
     path = write_csv(tmp_path, "x,y\n" + "1,0\n2,1\n" * 100)
     opened = []
-    monkeypatch.setattr(datasets, "open", lambda *a, **k: opened.append(a), raising=False)
+    monkeypatch.setattr(dataset_files, "open", lambda *a, **k: opened.append(a), raising=False)
     message = error_message(path, max_bytes=100)
     assert "data.csv" in message and "over the 100 bytes limit" in message
     assert "smaller file" in message
@@ -412,7 +413,7 @@ def test_file_too_large_is_refused_before_reading(tmp_path, monkeypatch):
 
 
 def test_default_size_limit_is_512_mib():
-    assert datasets.MAX_FILE_BYTES == 512 * 1024 * 1024
+    assert dataset_files.MAX_FILE_BYTES == 512 * 1024 * 1024
 
 
 def test_a_file_at_the_limit_is_fine(tmp_path):

@@ -20,7 +20,9 @@ STEPS_PER_ITERATION = len(STEPS)
 def new_stepper(activation="tanh", n_h=5, *, learning_rate=1.2, params=None, **kwargs):
     X, Y = flower()
     params = random_params(n_h, scale=0.5, seed=11) if params is None else params
-    return Stepper(X, Y, params, activation=activation, learning_rate=learning_rate, **kwargs)
+    return engine.make_stepper(
+        X, Y, params, activation=activation, learning_rate=learning_rate, **kwargs
+    )
 
 
 def snapshot(event) -> tuple:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from engine.config import RunConfig
-from tui.cli import main
-from tui.lesson_file import LessonError, Quiz, find_lesson, lesson_paths, load_lesson
-from tui.lesson_player import LessonPlayer, check_lesson
-from tui.quiz import mark, question_for
+from tui.cli.main import main
+from tui.lessons.lesson_file import LessonError, Quiz, find_lesson, lesson_paths, load_lesson
+from tui.lessons.player import LessonPlayer, check_lesson
+from tui.lessons.quiz import mark, question_for
 
 SHIPPED = lesson_paths()
 

@@ -13,12 +13,12 @@ from engine_fixtures import ACTIVATION_NAMES, flower, flower_subset, random_para
 
 import engine
 from engine import STEP_NAMES, STEPS, StepnetError, Stepper
-from engine.checked_numpy import ShapeMismatch
 from engine.conditions import at_step, cost_rises
 from engine.config import RunConfig
 from engine.diagnostics import gradient_check, symmetry
-from engine.mistaken_stepper import MistakenStepper
-from engine.mistakes import MISTAKE_NAMES, MISTAKES, get_mistake
+from engine.mistakes.catalogue import MISTAKE_NAMES, MISTAKES, get_mistake
+from engine.mistakes.checked_numpy import ShapeMismatch
+from engine.mistakes.stepper import MistakenStepper
 from engine.steps import STEP_INDEX
 
 STEPS_PER_ITERATION = len(STEPS)
@@ -33,7 +33,7 @@ def course_start(n_h: int = 4) -> dict:
 def mistaken(mistake: str, *, params=None, activation="tanh", learning_rate=1.2, **kwargs):
     X, Y = flower()
     params = course_start() if params is None else params
-    return Stepper(
+    return engine.make_stepper(
         X, Y, params, activation=activation, learning_rate=learning_rate, mistake=mistake, **kwargs
     )
 
@@ -185,7 +185,7 @@ def test_using_every_mistake_leaves_the_course_catalogue_and_kernels_as_they_wer
 def test_without_a_mistake_the_stepper_is_the_engine_and_equals_the_functional_api(activation):
     X, Y = flower()
     params = random_params(4, scale=0.5, seed=4)
-    stepper = Stepper(X, Y, params, activation=activation, mistake=None)
+    stepper = Stepper(X, Y, params, activation=activation)
     assert type(stepper) is Stepper and stepper.mistake is None and stepper.has_fast_path
     for _ in range(4):
         stepper.finish_iteration()
@@ -393,7 +393,7 @@ def test_zero_init_starts_and_stays_symmetric_with_zero_gradients():
 def test_zero_init_units_learn_identically_where_they_do_learn():
     X, Y = flower()
     X, Y = X[:, :300:3], Y[:, :300:3]  # unbalanced: 67 of class 0, 33 of class 1
-    stepper = Stepper(X, Y, course_start(), activation="sigmoid", mistake="zero-init")
+    stepper = engine.make_stepper(X, Y, course_start(), activation="sigmoid", mistake="zero-init")
     stepper.run(200)
     params = stepper.parameters()
     assert not (params["W2"] == 0).all()
@@ -446,7 +446,7 @@ def test_a_config_carries_the_mistake_into_its_stepper():
 
 
 def test_cli_unknown_mistake_is_one_line_and_exit_2(capsys):
-    from tui.cli import main
+    from tui.cli.main import main
 
     assert main(["trace", "--mistake", "keepdims"]) == 2
     err = capsys.readouterr().err
@@ -455,7 +455,7 @@ def test_cli_unknown_mistake_is_one_line_and_exit_2(capsys):
 
 
 def test_cli_trace_prints_the_steps_up_to_the_shape_error_then_the_error(capsys):
-    from tui.cli import main
+    from tui.cli.main import main
 
     assert main(["trace", "--mistake", "W2-not-transposed", "--format", "jsonl"]) == 2
     out, err = capsys.readouterr()
@@ -473,7 +473,7 @@ def test_cli_trace_table_marks_the_mistaken_steps_with_their_real_shapes():
 
     from rich.console import Console
 
-    from tui.trace_command import run_trace
+    from tui.cli.trace import run_trace
 
     console = Console(file=io.StringIO(), width=200)
     with pytest.raises(ShapeMismatch, match=r"Z\[1\] = W\[1\]·X \(4, 400\) \+ b\[1\] \(4, 4\)"):
@@ -485,7 +485,7 @@ def test_cli_trace_table_marks_the_mistaken_steps_with_their_real_shapes():
 
 
 def test_cli_mistakes_lists_each_with_its_symptom(capsys):
-    from tui.cli import main
+    from tui.cli.main import main
 
     assert main(["mistakes"]) == 0
     out = " ".join(capsys.readouterr().out.split())
@@ -499,7 +499,7 @@ def test_cli_mistakes_lists_each_with_its_symptom(capsys):
 async def test_m_picks_a_mistake_that_restarts_the_run_and_shows_what_goes_wrong():
     from app_helpers import WIDE, new_app, panel_text
 
-    from tui.components.mistake_screen import MistakeScreen
+    from tui.app.screens.mistake_screen import MistakeScreen
 
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -544,7 +544,7 @@ async def test_m_picks_a_mistake_that_restarts_the_run_and_shows_what_goes_wrong
 async def test_escape_leaves_the_mistake_as_it_was():
     from app_helpers import WIDE, new_app
 
-    from tui.components.mistake_screen import MistakeScreen
+    from tui.app.screens.mistake_screen import MistakeScreen
 
     app = new_app(mistake="update-sign-flipped")
     async with app.run_test(size=WIDE) as pilot:
@@ -575,7 +575,7 @@ async def test_a_run_in_the_app_stops_at_the_shape_error():
 async def test_a_saved_session_keeps_its_mistake(tmp_path):
     from app_helpers import WIDE, new_app
 
-    from tui.session import Session
+    from tui.session.session import Session
 
     app = new_app(mistake="sum-wrong-axis")
     path = tmp_path / "mistake.json"

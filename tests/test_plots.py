@@ -21,20 +21,20 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 from engine.config import RunConfig
-from engine.datasets import load_dataset
+from engine.data import load_dataset
 from engine.functional import forward, predict
 from engine.steps import STEP_INDEX, STEPS_PER_ITERATION
-from tui import plotting
-from tui.components.boundary_panel import (
+from tui.app.panels.boundary_panel import (
     GLYPHS,
     LEGEND,
     SHADE_CLASSES,
     BoundaryPanel,
     boundary_title,
 )
-from tui.components.cost_panel import HINT, NON_FINITE_MARK, CostPanel
-from tui.plotting import BOTH, LEVELS_PER_CLASS, NO_POINTS, ONLY_0, ONLY_1
-from tui.view import View, take_view
+from tui.app.panels.cost_panel import HINT, NON_FINITE_MARK, CostPanel
+from tui.session import plotting
+from tui.session.plotting import BOTH, LEVELS_PER_CLASS, NO_POINTS, ONLY_0, ONLY_1
+from tui.session.view import View, take_view
 
 SMALL, LARGE = (36, 8), (60, 20)  # outer sizes, border and padding included
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")

@@ -11,7 +11,7 @@ import asyncssh
 import pytest
 
 from engine.errors import StepnetError
-from tui.cli import build_parser, main
+from tui.cli.main import build_parser, main
 from tui.serve.child import CODE_ROOT, child_command, child_environment, clamp_size
 from tui.serve.confinement import EngineCaps
 from tui.serve.limits import describe_duration, parse_duration

@@ -7,7 +7,7 @@ from app_helpers import WIDE
 
 from engine.config import RunConfig
 from engine.errors import StepnetError
-from tui.cli import build_parser, main
+from tui.cli.main import build_parser, main
 from tui.serve.confined_app import ConfinedApp, ConfinedSession
 from tui.serve.confinement import Confinement, EngineCaps, confinement_from
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from tui.lesson_file import SAMPLES
-from tui.serve.benchmark_serve import screen_text
+from tui.benchmarks.class_cost import screen_text
+from tui.lessons.lesson_file import SAMPLES
 from tui.serve.limits import ClassLimits
 from tui.serve.ssh_server import TERMINAL_RESET, SSHClassroom, SSHSettings
 

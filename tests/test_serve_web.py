@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tui.serve.benchmark_serve import screen_text
+from tui.benchmarks.class_cost import screen_text
 from tui.serve.limits import ClassLimits
 from tui.serve.web_server import ClassroomWebServer
 

@@ -14,14 +14,14 @@ from engine_fixtures import flower, random_params
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tui.session_file as session_module
+import tui.session.session_file as session_module
 from engine import StepnetError, save_parameters
 from engine.conditions import at_step, cost_rises
 from engine.config import RunConfig
 from engine.shapes import PARAMETER_NAMES
 from engine.steps import STEPS_PER_ITERATION
-from tui.session_file import SessionData, capture, load_session, save_session
-from tui.watch import Watch
+from tui.session.session_file import SessionData, capture, load_session, save_session
+from tui.session.watch import Watch
 
 ITERATION = STEPS_PER_ITERATION
 

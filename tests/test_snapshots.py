@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from engine.config import RunConfig
 from engine.steps import STEP_INDEX
-from tui.snapshot import build_app
+from tui.app.snapshot import build_app
 
 WIDE = (120, 40)
 SMALL = (80, 24)

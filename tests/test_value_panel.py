@@ -16,9 +16,9 @@ from textual.widgets import Digits
 
 from engine.config import RunConfig
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
-from tui.components.matrix_view import MatrixView, cell_class, fit, intensity, summary
-from tui.components.value_axes import Selection, describe
-from tui.components.value_details import (
+from tui.app.panels.value.matrix_view import MatrixView, cell_class, fit, intensity, summary
+from tui.app.panels.value.value_axes import Selection, describe
+from tui.app.panels.value.value_details import (
     EXAMPLE_STEPS,
     GRADIENT_STEPS,
     UPDATE_STEPS,
@@ -30,9 +30,9 @@ from tui.components.value_details import (
     update_parts,
     window,
 )
-from tui.components.value_panel import ValuePanel
-from tui.formatting import number
-from tui.view import View, take_view
+from tui.app.panels.value.value_panel import ValuePanel
+from tui.session.formatting import number
+from tui.session.view import View, take_view
 
 EXACT = 1e-12
 

@@ -14,11 +14,11 @@ from engine_fixtures import flower
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tui.watch as watch_module
+import tui.session.watch as watch_module
 from engine import StepnetError
 from engine.config import RunConfig
 from engine.steps import STEPS_PER_ITERATION
-from tui.watch import HISTORY_LENGTH, NAMES, Watch, WatchError, WatchValue, describe
+from tui.session.watch import HISTORY_LENGTH, NAMES, Watch, WatchError, WatchValue, describe
 
 ALPHA = 1.2
 

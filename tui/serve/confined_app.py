@@ -16,9 +16,9 @@ from textual.app import SystemCommand
 from textual.screen import Screen
 
 from engine.config import RunConfig
-from tui.app import StepnetApp
+from tui.app.app import StepnetApp
 from tui.serve.confinement import Confinement
-from tui.session import MAX_HIDDEN_IN_APP, Session
+from tui.session.session import MAX_HIDDEN_IN_APP, Session
 
 # Textual's own palette entry that writes an SVG into the server's working folder
 SCREENSHOT_COMMAND = "Screenshot"

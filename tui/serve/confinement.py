@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.config import RunConfig
-from engine.datasets import BUILTIN_DATASETS
+from engine.data import BUILTIN_DATASETS
 from engine.errors import StepnetError
 from engine.parameters import parse_init
 

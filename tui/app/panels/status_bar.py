@@ -1,0 +1,45 @@
+"""One line of where the run stands, and one line for the latest message."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from tui.app.panels.panel import TextPanel
+from tui.session.view import View
+
+
+class StatusBar(TextPanel):
+    DEFAULT_CSS = """
+    StatusBar { height: 2; }
+    """
+
+    def show(self, view: View) -> None:
+        self.show_content(status_content(view))
+
+
+def status_content(view: View) -> Content:
+    config = view.config
+    cost = "—" if view.cost is None else f"{view.cost:.6f}"
+    init = f"random×{config.scale:g}" if config.init == "random" else config.init
+    symmetry = view.symmetry
+    state = "running" if view.running else f"iteration {view.iteration}"
+    accuracy = "n/a" if view.accuracy is None else f"{100 * view.accuracy:.1f}%"
+    numbers = Content(f"{state} · J {cost} · accuracy {accuracy} · ")
+    identical = Content.styled(
+        f"hidden units identical: {symmetry.identical_units}/{symmetry.n_units} "
+        f"(max diff {symmetry.max_difference:.3g})",
+        "bold" if symmetry.identical_units else "",
+    )
+    settings = Content(
+        f"{config.activation} · n_h {config.hidden} · α {config.learning_rate:g} · "
+        f"init {init} · seed {config.seed} · {config.data}"
+    )
+    if view.failure is not None:
+        # the one thing to read now, and long: it takes the settings' place
+        settings = Content.styled(str(view.failure), "$error")
+    elif view.message:
+        settings = settings + Content(" · ") + Content.styled(view.message, "$warning")
+    if config.mistake:
+        tag = Content.styled(f"MISTAKE: {config.mistake}", "bold reverse $error")
+        settings = tag + Content(" · ") + settings
+    return numbers + identical + Content("\n") + settings

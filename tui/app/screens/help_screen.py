@@ -1,0 +1,48 @@
+"""Every key and what it does, made from the command table, so it is never out of date."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.app.commands import COMMANDS
+
+INTRODUCTION = (
+    "stepnet steps through gradient descent on a one-hidden-layer network, one formula at a "
+    "time: 4 forward steps, the cost, 6 backward steps and 4 updates make an iteration. "
+    "Arrow keys move the cursor in the value panel; ctrl+p opens the command palette "
+    "(breakpoint conditions live there)."
+)
+
+
+def _keys(command) -> str:
+    if command.key_display:
+        return command.key_display
+    return " / ".join(key.replace("_", " ") for key in command.keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close", id="close-help")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        width = max(len(_keys(command)) for command in COMMANDS) + 2
+        lines = [Content.styled("stepnet: keys", "bold"), Content(INTRODUCTION), Content("")]
+        for command in COMMANDS:
+            lines.append(
+                Content.styled(f"{_keys(command):<{width}}", "bold $accent") + Content(command.help)
+            )
+        lines.append(Content(""))
+        lines.append(Content.styled("escape closes this help", "$text-muted"))
+        with VerticalScroll():
+            yield Static(Content("\n").join(lines), id="help-text")

@@ -1,0 +1,59 @@
+"""`stepnet bench`: the engine's speed as ratios to the plain numpy loop, measured in one run."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from tui.benchmarks.engine_speed import AGREEMENT_ITERATIONS, SCENARIOS, measure
+
+TARGETS = {("flower", "fast"): 0.8, ("scale", "fast"): 0.9, ("flower", "events"): 1.5}
+
+
+def run_bench(scenarios: list[str], repeats: int, console: Console | None = None) -> int:
+    console = console or Console()
+    table = Table(title=f"median of {repeats} interleaved runs; ratio = time / plain loop")
+    for column in ("scenario", "plain s", "fast s", "events s", "fast ×", "events ×", "|Δθ|"):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    for key in scenarios:
+        with console.status(f"timing {SCENARIOS[key].name} …"):
+            timing = measure(SCENARIOS[key], repeats)
+        table.add_row(
+            timing.scenario,
+            *(f"{timing.seconds[name]:.3f}" for name in ("plain", "fast", "events")),
+            _ratio(timing.ratio("fast"), TARGETS.get((key, "fast"))),
+            _ratio(timing.ratio("events"), TARGETS.get((key, "events"), 1.5)),
+            f"{timing.max_difference:.1e}",
+        )
+    console.print(table)
+    console.print(
+        "|Δθ|: largest difference between fast-path and plain-loop parameters after "
+        f"{AGREEMENT_ITERATIONS} iterations (or the scenario's count, if fewer)"
+    )
+    return 0
+
+
+def _ratio(ratio: float, target: float | None) -> str:
+    if target is None:
+        return f"{ratio:.2f}"
+    mark = "✓" if ratio <= target else "✗"
+    return f"{ratio:.2f} {mark} ≤{target:g}"
+
+
+def run_app_bench(console: Console | None = None) -> int:
+    from tui.benchmarks.app_speed import measure_app
+
+    console = console or Console()
+    with console.status("timing the app headless at 120x40 …"):
+        timing = measure_app()
+    console.print(
+        f"step key → screen shows the step: median {1000 * timing.shown_median:.1f} ms; "
+        f"→ screen settled: median {1000 * timing.settled_median:.1f} ms, 90th percentile "
+        f"{1000 * timing.settled_p90:.1f} ms; over {timing.steps} steps (target < 30 ms)"
+    )
+    for iterations, ratio in timing.run_ratios.items():
+        console.print(
+            f"run of {iterations:,} iterations inside the app, key to end, against the same "
+            f"run headless: {100 * ratio:.0f}% of the headless speed (target ≥ 80%)"
+        )
+    return 0

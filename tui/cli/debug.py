@@ -1,0 +1,52 @@
+"""`stepnet` with no command: open the debugger on the chosen setup (or in a lesson)."""
+
+from __future__ import annotations
+
+import warnings
+
+from engine.config import RunConfig
+from engine.errors import StepnetError
+from tui.lessons.lesson_file import Lesson
+from tui.serve.confinement import Confinement
+from tui.session.session import Session
+
+
+def run_app(
+    config: RunConfig, resume: str | None = None, confinement: Confinement | None = None
+) -> int:
+    # load and check everything before the screen switches over, so errors print plainly
+    if confinement is not None:
+        if resume:
+            raise StepnetError("a served session cannot resume a file from the server")
+        from tui.serve.confined_app import ConfinedApp, ConfinedSession
+
+        app = ConfinedApp(ConfinedSession(config, confinement=confinement))
+    else:
+        session = Session.resume(resume) if resume else Session(config)
+        from tui.app.app import StepnetApp
+
+        app = StepnetApp(session)
+    # The app shows NaN and Inf where they appear; numpy's warnings about them would only
+    # scribble over the screen.
+    warnings.simplefilter("ignore", RuntimeWarning)
+    app.run()
+    return 0
+
+
+def run_app_in_lesson(lesson: Lesson, confinement: Confinement | None = None) -> int:
+    """The debugger with the lesson's notes beside the panels, at its first beat."""
+    from tui.app.app import StepnetApp
+    from tui.lessons.player import LessonPlayer
+
+    if confinement is not None:
+        from tui.serve.confined_app import ConfinedApp, confined_sessions
+
+        # loads the data before the screen switches over
+        player = LessonPlayer(lesson, new_session=confined_sessions(confinement))
+        app = ConfinedApp(player.session, lesson=player)
+    else:
+        player = LessonPlayer(lesson)
+        app = StepnetApp(player.session, lesson=player)
+    warnings.simplefilter("ignore", RuntimeWarning)
+    app.run()
+    return 0

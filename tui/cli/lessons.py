@@ -1,0 +1,41 @@
+"""`stepnet lessons` and `stepnet lesson NAME [--check]`."""
+
+from __future__ import annotations
+
+import sys
+
+from tui.lessons.lesson_file import find_lesson, lesson_paths, load_lesson
+from tui.lessons.player import check_lesson
+from tui.serve.confinement import Confinement
+
+CLAIM_FAILED = 1
+
+
+def run_lessons() -> int:
+    for path in lesson_paths():
+        lesson = load_lesson(path)
+        beats = len(lesson.beats)
+        print(f"{path.stem:32} {lesson.title} ({beats} beats) — slide: {lesson.slide}")
+    print("\nopen one with: stepnet lesson NAME   (a name, its number, or a .toml path)")
+    return 0
+
+
+def run_lesson(name: str, check: bool, confinement: Confinement | None = None) -> int:
+    lesson = load_lesson(find_lesson(name))
+    if not check:
+        from tui.cli.debug import run_app_in_lesson
+
+        return run_app_in_lesson(lesson, confinement)
+    print(f"{lesson.path}: {lesson.title}")
+    failed = check_lesson(lesson, print)
+    if failed is None:
+        claims = sum(len(beat.claims) for beat in lesson.beats)
+        print(f"all {claims} claims in {len(lesson.beats)} beats hold")
+        return 0
+    beat = lesson.beats[failed.index]
+    wrong = failed.problem or next(c for c in failed.claims if not c.holds).text
+    print(
+        f"stepnet: lesson {lesson.path} line {beat.line}: beat {failed.index + 1} fails: {wrong}",
+        file=sys.stderr,
+    )
+    return CLAIM_FAILED

@@ -1,0 +1,259 @@
+"""Playing a lesson: entering its beats one after another on a Session, and checking claims.
+
+The app and `stepnet lesson NAME --check` both go through here, so a claim that holds in the
+check holds on the screen. Going back to an earlier beat replays the lesson from its start:
+every beat follows deterministically from the ones before, so the replay is exact.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.conditions import non_finite, parse_condition
+from engine.diagnostics import accuracy
+from engine.errors import StepnetError
+from engine.mistakes.checked_numpy import ShapeMismatch
+from engine.stepper import RunResult
+from engine.steps import STEPS_PER_ITERATION
+from tui.lessons.lesson_file import Beat, Lesson, Sweep, Target
+from tui.session.derived_state import DerivedState
+from tui.session.session import Session
+from tui.session.watch import Watch, describe
+
+Runner = Callable[[Session], RunResult]
+
+
+def run_headless(session: Session) -> RunResult:
+    return session.run(threading.Event(), lambda view: None)
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    text: str
+    holds: bool
+    shown: str  # the value it came to, or why there is none, and the names it read
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    value: object
+    accuracy: float | None
+    cost: float
+
+
+@dataclass(frozen=True)
+class BeatOutcome:
+    index: int
+    claims: tuple[ClaimResult, ...]
+    sweep: tuple[SweepRow, ...]
+    highlight: str | None  # the highlighted value, one line
+    problem: str | None  # a target that was not reached
+
+    @property
+    def holds(self) -> bool:
+        return self.problem is None and all(claim.holds for claim in self.claims)
+
+
+class LessonPlayer:
+    """A lesson's position: which beat is entered, on which session."""
+
+    def __init__(
+        self,
+        lesson: Lesson,
+        runner: Runner = run_headless,
+        new_session: Callable[..., Session] = Session,  # a served app's confines the session
+    ):
+        self.lesson = lesson
+        self.runner = runner
+        self._new_session = new_session
+        self.session = new_session(lesson.setup)
+        self.index = -1  # no beat entered yet
+        self.outcome: BeatOutcome | None = None
+        self._left_at: tuple | None = None  # where the latest beat left the session
+
+    def enter(self, index: int) -> BeatOutcome:
+        """Enter beat `index` (0-based). From the current beat if it lies ahead and the session
+        is where that beat left it; otherwise (going back, or after the user stepped, ran or
+        changed a setting) the lesson is replayed from its start, so that every beat's claims
+        hold on screen exactly as in `stepnet lesson --check`."""
+        index = max(0, min(index, len(self.lesson.beats) - 1))
+        if index <= self.index or self._where() != self._left_at:
+            self.session = self._fresh_session()
+            self.index = -1
+        for following in range(self.index + 1, index + 1):
+            self.outcome = self._play(following)
+            self.index = following
+        self._left_at = self._where()
+        return self.outcome
+
+    def _where(self) -> tuple:
+        stepper = self.session.stepper
+        return self.session.config, stepper.cursor, stepper.ws.theta.tobytes()
+
+    def _fresh_session(self) -> Session:
+        session = self._new_session(self.lesson.setup, data=self.session.data)
+        session.watches = self.session.watches
+        return session
+
+    def _play(self, index: int) -> BeatOutcome:
+        beat = self.lesson.beats[index]
+        session = self.session
+        problem, failure, sweep = None, None, ()
+        try:
+            if beat.setup:
+                session.restart(**beat.setup)
+            if beat.run_to is not None:
+                problem = self._run_to(beat.run_to)
+            if beat.sweep is not None and problem is None:
+                sweep, problem = self._sweep(beat.sweep)
+        except ShapeMismatch as error:
+            failure = str(error)
+        except StepnetError as error:  # a setting this data cannot take, say n_h > m
+            problem = str(error)
+        claims = ()
+        if beat.fails_with is not None:
+            failed = failure is not None and beat.fails_with in failure
+            claims = (ClaimResult(f"fails with {beat.fails_with!r}", failed, failure or "ran on"),)
+        elif failure is not None:
+            problem = failure
+        session.message = f"beat {index + 1}/{len(self.lesson.beats)}"
+        if problem:
+            session.message += f": {problem}"
+        highlight = None
+        if problem is None:  # claims about a place the run never reached would mislead
+            claims += self.check(beat, sweep)
+            highlight, shown = self._highlight(beat)
+            if shown is not None:  # a highlight that cannot be shown fails the check too
+                claims += (shown,)
+        return BeatOutcome(index, claims, sweep, highlight, problem)
+
+    def _run_to(self, target: Target) -> str | None:
+        """Move the session to `target`; what went wrong, if it was not reached."""
+        session, stepper = self.session, self.session.stepper
+        if target.kind == "start":
+            stepper.goto(0)
+        elif target.kind == "step":
+            session.run_to_step(target.step)
+            if stepper.failure is not None:  # the session noted it; the beat must see it
+                raise stepper.failure
+        elif target.kind == "iteration":
+            limit = session.config.iterations  # a served session's may be lower than the file's
+            if target.iteration >= limit:
+                return f"iteration {target.iteration} is past this run's limit of {limit}"
+            stepper.goto((target.iteration + 1) * STEPS_PER_ITERATION)
+            if not np.isfinite(stepper.costs).all():
+                return f"a value went NaN or Inf before iteration {target.iteration}"
+        elif target.kind == "convergence":
+            result = self.runner(session)
+            if result.reason == "shape-error":
+                raise session.stepper.failure  # the run's stepper: it came back from the run
+            if result.reason not in ("converged", "done"):
+                return f"the run stopped before converging: {result.message}"
+        else:
+            kept = list(session.breakpoints)
+            session.breakpoints = []
+            session.add_breakpoint(target.condition)
+            try:
+                result = self.runner(session)
+            finally:
+                session.breakpoints = kept
+            if result.reason == "shape-error":
+                raise session.stepper.failure
+            # a run stops at NaN or Inf by itself, before any condition is asked
+            hit = result.reason == "breakpoint" or (
+                result.reason == "non-finite" and _non_finite(target)
+            )
+            if not hit:
+                return f"breakpoint {target.condition!r} was never hit: {result.message}"
+        return None
+
+    def _sweep(self, sweep: Sweep) -> tuple[tuple[SweepRow, ...], str | None]:
+        """One run per value: the table's rows, and why a run failed, if one did."""
+        rows = []
+        for value in sweep.values:
+            config = self.session.config.with_changes(
+                **{sweep.setting: value}, iterations=sweep.iterations
+            )
+            stepper = config.stepper(self.session.data)
+            result = stepper.run(sweep.iterations)
+            if result.reason != "done":
+                return tuple(
+                    rows
+                ), f"the run with {sweep.setting} = {value} failed: {result.message}"
+            try:
+                share = accuracy(stepper.parameters(), stepper.X, stepper.Y, config.activation)
+            except StepnetError:
+                share = None
+            rows.append(SweepRow(value, share, float(stepper.costs[-1])))
+        return tuple(rows), None
+
+    def check(self, beat: Beat, sweep: tuple[SweepRow, ...] = ()) -> tuple[ClaimResult, ...]:
+        state = self.state(sweep)
+        return tuple(_claim(text, state) for text in beat.claims)
+
+    def state(self, sweep: tuple[SweepRow, ...] = ()) -> DerivedState:
+        extra = {}
+        if sweep:
+            extra["sweep_accuracy"] = np.array(
+                [np.nan if row.accuracy is None else row.accuracy for row in sweep]
+            )
+            extra["sweep_cost"] = np.array([row.cost for row in sweep])
+        session = self.session
+        return DerivedState(session.view(), session.config.learning_rate, extra)
+
+    def _highlight(self, beat: Beat) -> tuple[str | None, ClaimResult | None]:
+        """The highlighted value as a line, and a failed claim if it cannot be shown."""
+        if beat.highlight is None:
+            return None, None
+        expression = beat.highlight.expression
+        value = Watch.parse(expression).evaluate(self.state())
+        failed = None if value.ok else ClaimResult(f"highlight {expression}", False, value.error)
+        return f"{expression} = {value.summary()}", failed
+
+
+def _claim(text: str, state: DerivedState) -> ClaimResult:
+    watch = Watch.parse(text)
+    result = watch.evaluate(state)
+    if not result.ok:
+        return ClaimResult(text, False, result.error)
+    value = result.value
+    is_boolean = isinstance(value, bool | np.bool_) or (
+        isinstance(value, np.ndarray) and value.dtype == np.bool_
+    )
+    if not is_boolean:
+        return ClaimResult(
+            text, False, f"gives {describe(value)}, not True or False: compare it with something"
+        )
+    read = [
+        f"{name} = {describe(state[name])}"
+        for name in sorted(watch.names)
+        if name in state and np.size(state[name]) == 1
+    ]
+    shown = describe(value) + (f" ({', '.join(read)})" if read else "")
+    return ClaimResult(text, bool(np.all(value)), shown)
+
+
+def check_lesson(lesson: Lesson, report: Callable[[str], None]) -> BeatOutcome | None:
+    """Play every beat and check every claim, reporting each; the first failing beat, or
+    None when all hold."""
+    player = LessonPlayer(lesson)
+    for index, beat in enumerate(lesson.beats):
+        outcome = player.enter(index)
+        where = f"beat {index + 1}/{len(lesson.beats)} (line {beat.line})"
+        if outcome.problem:
+            report(f"{where}: ✗ {outcome.problem}")
+            return outcome
+        for claim in outcome.claims:
+            mark = "✓" if claim.holds else "✗"
+            report(f"{where}: {mark} {claim.text}  → {claim.shown}")
+        if not outcome.holds:
+            return outcome
+    return None
+
+
+def _non_finite(target: Target) -> bool:
+    return parse_condition(target.condition).label == non_finite().label
