@@ -5,9 +5,30 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from engine.errors import StepnetError
 from tui.benchmarks.engine_speed import AGREEMENT_ITERATIONS, SCENARIOS, measure
 
 TARGETS = {("flower", "fast"): 0.8, ("scale", "fast"): 0.9, ("flower", "events"): 1.5}
+
+
+def add_parser(commands, parser_class) -> None:
+    bench = commands.add_parser("bench", help="time the engine against a plain numpy loop")
+    bench.add_argument("--repeats", type=int, default=3, help="interleaved rounds (median)")
+    bench.add_argument(
+        "--only", choices=("flower", "scale"), help="time one scenario instead of both"
+    )
+    bench.add_argument(
+        "--app", action="store_true", help="time the app instead: step latency, run speed"
+    )
+    bench.set_defaults(run=_run)
+
+
+def _run(args) -> int:
+    if args.repeats < 1:
+        raise StepnetError(f"--repeats {args.repeats}: give 1 or more")
+    if args.app:
+        return run_app_bench()
+    return run_bench([args.only] if args.only else ["flower", "scale"], args.repeats)
 
 
 def run_bench(scenarios: list[str], repeats: int, console: Console | None = None) -> int:

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
 import warnings
 
 from engine.config import RunConfig
 from engine.errors import StepnetError
+from tui.cli.setup_options import add_setup_options, config_from
 from tui.lessons.lesson_file import Lesson
-from tui.serve.confinement import Confinement
+from tui.serve.confinement import Confinement, add_confinement_options, confinement_from
 from tui.session.session import Session
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `stepnet` with no command, on the main parser."""
+    add_setup_options(parser, RunConfig().iterations)
+    parser.add_argument("--resume", metavar="FILE", help="reopen a session saved with s in the app")
+    add_confinement_options(parser)  # hidden: what a server gives each student's app
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_app(config_from(args), resume=args.resume, confinement=confinement_from(args))
 
 
 def run_app(

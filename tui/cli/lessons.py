@@ -6,9 +6,22 @@ import sys
 
 from tui.lessons.lesson_file import find_lesson, lesson_paths, load_lesson
 from tui.lessons.player import check_lesson
-from tui.serve.confinement import Confinement
+from tui.serve.confinement import Confinement, confinement_from
 
 CLAIM_FAILED = 1
+
+
+def add_parser(commands, parser_class) -> None:
+    listing = commands.add_parser("lessons", help="list the lessons that come with stepnet")
+    listing.set_defaults(run=lambda args: run_lessons())
+    lesson = commands.add_parser("lesson", help="open the app in a lesson, or --check its claims")
+    lesson.add_argument("name", metavar="NAME-or-PATH", help="a lesson's name, number or file")
+    lesson.add_argument(
+        "--check",
+        action="store_true",
+        help="check every claim without a screen; exit 1 if any fails",
+    )
+    lesson.set_defaults(run=lambda args: run_lesson(args.name, args.check, confinement_from(args)))
 
 
 def run_lessons() -> int:

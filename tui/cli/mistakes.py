@@ -8,6 +8,13 @@ from rich.text import Text
 from engine.mistakes.catalogue import MISTAKES
 
 
+def add_parser(commands, parser_class) -> None:
+    mistakes = commands.add_parser(
+        "mistakes", help="list the mistakes --mistake makes, and their symptoms"
+    )
+    mistakes.set_defaults(run=lambda args: run_mistakes())
+
+
 def run_mistakes(console: Console | None = None) -> int:
     console = console or Console()
     for mistake in MISTAKES:

@@ -17,7 +17,7 @@ LOOPBACK = "127.0.0.1"
 SERVE_EXTRA = "pip install 'stepnet[serve]'"
 
 
-def add_serve_parser(commands, parser_class) -> None:
+def add_parser(commands, parser_class) -> None:
     """`serve ssh`, `serve web` and `serve bench` under `commands`, the main parser's."""
     serve = commands.add_parser("serve", help="give a class its own sessions over SSH or the web")
     kinds = serve.add_subparsers(
@@ -56,6 +56,7 @@ def add_serve_parser(commands, parser_class) -> None:
         help="the address students open, when a proxy stands in front (https://…)",
     )
     _add_bench_parser(kinds)
+    serve.set_defaults(run=run_serve)
 
 
 def _add_bench_parser(kinds) -> None:

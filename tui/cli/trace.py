@@ -19,7 +19,15 @@ from engine.mistakes.catalogue import get_mistake
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.notation import fill_sizes, shape_equation
 from engine.steps import STEPS_PER_ITERATION
+from tui.cli.setup_options import add_setup_options, config_from
 from tui.session import formatting
+
+
+def add_parser(commands, parser_class) -> None:
+    trace = commands.add_parser("trace", help="print every step of some iterations")
+    add_setup_options(trace, 1)
+    trace.add_argument("--format", choices=("table", "jsonl"), default="table")
+    trace.set_defaults(run=lambda args: run_trace(config_from(args), args.format))
 
 
 def run_trace(config: RunConfig, output_format: str, console: Console | None = None) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -10,6 +12,29 @@ from engine.diagnostics import accuracy
 from engine.errors import StepnetError
 from engine.parameters import save_parameters
 from engine.stepper import DEFAULT_TOLERANCE
+from tui.cli.setup_options import add_setup_options, config_from
+
+
+def add_parser(commands, parser_class) -> None:
+    train = commands.add_parser("train", help="train with a progress bar, report accuracy")
+    add_setup_options(train, RunConfig().iterations)
+    train.add_argument("--print-every", type=int, default=1000, help="print the cost every k")
+    train.add_argument(
+        "--tolerance", type=float, default=None, help="stop early once |ΔJ| < tolerance"
+    )
+    train.add_argument("--save-params", metavar="PATH.npz", help="write W1, b1, W2, b2 here")
+    train.set_defaults(run=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.print_every < 1:
+        raise StepnetError(f"--print-every {args.print_every}: give 1 or more")
+    return run_train(
+        config_from(args),
+        print_every=args.print_every,
+        tolerance=args.tolerance,
+        save_params=args.save_params,
+    )
 
 
 def run_train(
