@@ -26,7 +26,7 @@ from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.view import View, WatchLine, take_view
-from tui.session.watch import Watch
+from tui.session.watch import MAX_WATCHES, Watch
 
 FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
 # cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
@@ -105,7 +105,9 @@ class Session:
     def _watch_lines(self, view: View) -> tuple[WatchLine, ...]:
         state = DerivedState(view, self.config.learning_rate, state=self.stepper.state())
         return tuple(
-            WatchLine(watch.text, watch.evaluate(state, cursor=view.cursor), watch.history)
+            WatchLine(
+                watch.text, watch.evaluate(state, cursor=view.cursor).summarised(), watch.history
+            )
             for watch in self.watches
         )
 
@@ -264,6 +266,9 @@ class Session:
         self.message = "all breakpoints removed"
 
     def add_watch(self, text: str) -> None:
+        if len(self.watches) >= MAX_WATCHES:
+            self.message = f"{MAX_WATCHES} watches at most: remove some first (command palette)"
+            return
         try:
             self.watches.append(Watch.parse(text))
         except StepnetError as error:

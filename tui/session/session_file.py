@@ -42,7 +42,7 @@ from engine.mistakes.factory import make_stepper
 from engine.parameters import check_parameters, parse_init
 from engine.shapes import PARAMETER_NAMES
 from engine.stepper import Breakpoint, Stepper
-from tui.session.watch import Watch
+from tui.session.watch import MAX_WATCHES, Watch
 
 FORMAT = "stepnet-session"
 VERSION = 2
@@ -335,6 +335,8 @@ def _read_document(document: object) -> SessionData:
     for text in breakpoints:
         _reread(parse_condition, text, "breakpoint")
     watches = _read_texts(document["watches"], "watches")
+    if len(watches) > MAX_WATCHES:
+        raise _Problem(f"it has {len(watches):,d} watches; a session keeps {MAX_WATCHES} at most")
     for text in watches:
         _reread(Watch.parse, text, "watch")
     selection = document["selection"]
