@@ -49,6 +49,7 @@ VERSION = 2
 MAX_FILE_BYTES = 256 * 2**20
 # A cursor past this is a damaged file, not a session: resuming it would take days.
 MAX_CURSOR = 2**53
+MAX_NAME_BYTES = 255  # NAME_MAX of every common file system
 _CONFIG_TYPES: dict[str, tuple[type, ...]] = {
     "data": (str,),
     "hidden": (int,),
@@ -155,6 +156,7 @@ def capture(
 def save_session(path: str | os.PathLike, session: SessionData) -> Path:
     """Write `session` to `path` atomically; StepnetError (and the old file untouched) if not."""
     path = Path(path)
+    _check_name(path, "save session to")
     text = _to_json(session, path)
     if path.is_dir():
         raise StepnetError(f"cannot save session to {path}: it is a folder; give a file name")
@@ -181,6 +183,20 @@ def save_session(path: str | os.PathLike, session: SessionData) -> Path:
                 os.unlink(temporary)
     _sync_folder(folder)
     return path
+
+
+def _check_name(path: Path, doing: str) -> None:
+    """StepnetError for a path no file system takes: a NUL in it, or a part longer than the
+    255 bytes file names hold (the system would say only 'invalid argument' or Errno 36)."""
+    shown = repr(str(path)[:60]) + ("…" if len(str(path)) > 60 else "")
+    if "\0" in str(path):
+        raise StepnetError(f"cannot {doing} {shown}: a file name cannot hold a NUL character")
+    longest = max((len(os.fsencode(part)) for part in path.parts), default=0)
+    if longest > MAX_NAME_BYTES:
+        raise StepnetError(
+            f"cannot {doing} {shown}: a name of {longest:,d} bytes is too long; "
+            f"file names hold {MAX_NAME_BYTES} at most"
+        )
 
 
 def _to_json(session: SessionData, path: Path) -> str:
