@@ -46,3 +46,63 @@ def test_a_save_name_no_file_system_takes_is_one_line(tmp_path, name, says):
     assert says in message
     assert "\n" not in message and len(message) < 200
     assert list(tmp_path.iterdir()) == []
+
+
+# ---- what an action raises, in a served app
+
+
+@pytest.fixture
+def confined_app(tmp_path):
+    from tui.serve.confined_app import ConfinedApp, ConfinedSession
+    from tui.serve.confinement import Confinement, EngineCaps
+
+    confinement = Confinement(tmp_path, EngineCaps())
+    return ConfinedApp(ConfinedSession(RunConfig(), confinement=confinement))
+
+
+@pytest.mark.parametrize(
+    ("error", "told"),
+    [
+        (OSError(36, "File name too long", "/srv/stepnet/secret"), "that did not work (OSError)"),
+        (MemoryError(), "not enough memory for that in a served session"),
+    ],
+)
+async def test_an_action_that_raises_is_one_line_and_the_session_goes_on(
+    confined_app, monkeypatch, error, told
+):
+    from app_helpers import WIDE, panel_text
+
+    app = confined_app
+    async with app.run_test(size=WIDE) as pilot:
+        original = app.session.step
+        monkeypatch.setattr(app.session, "step", lambda: (_ for _ in ()).throw(error))
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running
+        status = panel_text(app, "#status")
+        assert told in status
+        assert "/srv" not in status and "Traceback" not in status
+        monkeypatch.setattr(app.session, "step", original)
+        await pilot.press("n")
+        assert app.session.stepper.cursor == 1
+    assert not app._exit_renderables  # it quit with q, as ever, and nothing to print
+
+
+async def test_an_error_at_every_frame_ends_the_app_in_one_line_not_a_traceback(
+    confined_app, monkeypatch, capfd
+):
+    from app_helpers import WIDE
+
+    from tui.serve.confined_app import ENDED, MAX_ERRORS_TOLD
+
+    app = confined_app
+    async with app.run_test(size=WIDE) as pilot:
+        monkeypatch.setattr(app.session, "step", lambda: 1 / 0)
+        for _ in range(MAX_ERRORS_TOLD):
+            await pilot.press("n")
+        assert app.is_running
+        # the next one ends the app: dispatched directly, as a press would wait for a screen
+        await app._dispatch_action(app, "step", ())
+    assert app.return_code == 1
+    printed = capfd.readouterr().err
+    assert printed.strip() == ENDED
