@@ -51,6 +51,7 @@ def test_the_child_gets_a_fresh_environment_not_the_servers(tmp_path, monkeypatc
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
         "PYTHONPATH": CODE_ROOT,
+        "MALLOC_ARENA_MAX": "2",  # keeps threads' arenas within the child's memory limit
         "COLORTERM": "truecolor",
         "NO_COLOR": "1",
     }

@@ -106,3 +106,52 @@ async def test_an_error_at_every_frame_ends_the_app_in_one_line_not_a_traceback(
     assert app.return_code == 1
     printed = capfd.readouterr().err
     assert printed.strip() == ENDED
+
+
+# ---- a served child's own limits
+
+
+def test_a_served_child_limits_its_memory_and_cpu_time_and_says_why(tmp_path):
+    # a child that has limited itself fails a 2 GiB allocation with MemoryError (told in one
+    # line by the app, above) and gets SIGXCPU past its CPU time
+    import subprocess
+    import sys
+
+    from tui.serve.child import CODE_ROOT, child_environment
+
+    script = (
+        "import resource, signal, sys, time\n"
+        "from tui.serve.confinement import Confinement, EngineCaps\n"
+        "from tui.serve.child_limits import on_cpu_time_up, cpu_time_up_message\n"
+        "Confinement(sys.argv[1], EngineCaps(max_memory_mib=512, max_cpu_seconds=1))"
+        ".limit_this_process()\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_CPU))\n"
+        "try:\n"
+        "    bytearray(2 * 2**30)\n"
+        "except MemoryError:\n"
+        "    print('MemoryError')\n"
+        "on_cpu_time_up(lambda: (print(cpu_time_up_message(1)), sys.exit(3)))\n"
+        "while True: pass\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        env=child_environment(None, {}, tmp_path),
+        cwd=CODE_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"({512 * 2**20}, {512 * 2**20}) (1, 11)"
+    assert lines[1] == "MemoryError"
+    assert lines[2].startswith("stepnet: this session used its 1 s of computing time")
+    assert done.returncode == 3
+
+
+def test_the_server_gives_each_child_its_limits_and_a_small_malloc(tmp_path):
+    from tui.serve.child import child_command, child_environment
+    from tui.serve.confinement import EngineCaps
+
+    command = child_command(tmp_path, EngineCaps(max_memory_mib=800, max_cpu_seconds=900))
+    assert "--max-memory=800" in command and "--max-cpu=900" in command
+    assert child_environment(None, {}, tmp_path)["MALLOC_ARENA_MAX"] == "2"

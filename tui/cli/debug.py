@@ -32,6 +32,7 @@ def run_app(
     if confinement is not None:
         if resume:
             raise StepnetError("a served session cannot resume a file from the server")
+        confinement.limit_this_process()  # first, before the data or the app take memory
         from tui.serve.confined_app import ConfinedApp, ConfinedSession
 
         app = ConfinedApp(ConfinedSession(config, confinement=confinement))
@@ -53,6 +54,7 @@ def run_app_in_lesson(lesson: Lesson, confinement: Confinement | None = None) ->
     from tui.lessons.player import LessonPlayer
 
     if confinement is not None:
+        confinement.limit_this_process()
         from tui.serve.confined_app import ConfinedApp, confined_sessions
 
         # loads the data before the screen switches over

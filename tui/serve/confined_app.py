@@ -8,6 +8,7 @@ traceback, with the server's paths and locals in it.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -20,6 +21,7 @@ from textual.screen import Screen
 
 from engine.config import RunConfig
 from tui.app.app import StepnetApp
+from tui.serve.child_limits import cpu_time_up_message, on_cpu_time_up
 from tui.serve.confinement import Confinement
 from tui.session.session import MAX_HIDDEN_IN_APP, Session
 
@@ -79,6 +81,16 @@ class ConfinedApp(StepnetApp):
                 yield command
 
     errors_told = 0
+
+    def on_mount(self) -> None:
+        # Textual calls StepnetApp.on_mount too, as it calls every class's handler
+        loop = asyncio.get_running_loop()
+        message = cpu_time_up_message(self.session.confinement.caps.max_cpu_seconds)
+        # the signal comes between two bytecodes of whatever runs: exit from the loop instead
+        on_cpu_time_up(lambda: loop.call_soon_threadsafe(self._cpu_time_up, message))
+
+    def _cpu_time_up(self, message: str) -> None:
+        self.exit(return_code=3, message=message)
 
     async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
         # every key, palette entry and binding reaches its action here
