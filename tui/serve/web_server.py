@@ -28,6 +28,7 @@ from textual_serve.server import Server
 from engine.errors import StepnetError
 from tui.serve.child import child_command, child_environment, clamp_size
 from tui.serve.limits import ClassLimits, class_full, until_done_or_time_up
+from tui.serve.web_messages import MAX_MESSAGE_BYTES, process_messages
 
 log = logging.getLogger("stepnet.serve")
 
@@ -79,7 +80,7 @@ class ClassroomWebServer(Server):
         self.sessions: set[ConfinedAppService] = set()
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        websocket = web.WebSocketResponse(heartbeat=15)
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
         await websocket.prepare(request)
         peer = request.remote
         if len(self.sessions) >= self.limits.max_sessions:
@@ -104,7 +105,7 @@ class ClassroomWebServer(Server):
         messages = None
         try:
             await service.start(width, height)
-            messages = asyncio.ensure_future(self._process_messages(websocket, service))
+            messages = asyncio.ensure_future(process_messages(websocket, service))
             why = await until_done_or_time_up(self.limits, {messages}, lambda: service.last_input)
             if why:
                 log.info("closed the tab from %s: %s", peer, why)
