@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from engine.data.npy_header import ArrayTooLarge, array_bytes
 from engine.errors import StepnetError
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -277,8 +278,8 @@ def _read_npz(path: Path, shown: str, max_bytes: int) -> tuple[np.ndarray, np.nd
             with archive:
                 _check_keys(archive, shown)
                 _check_expanded_size(archive, shown, max_bytes)
-                X = _member(archive, "X", shown)
-                Y = _member(archive, "Y", shown)
+                X = _member(archive, "X", shown, max_bytes)
+                Y = _member(archive, "Y", shown, max_bytes)
     except OSError as error:
         raise _unreadable(shown, error) from None
     X = _checked_X(X, shown)
@@ -320,7 +321,14 @@ def _check_expanded_size(archive: np.lib.npyio.NpzFile, shown: str, max_bytes: i
         )
 
 
-def _member(archive: np.lib.npyio.NpzFile, key: str, shown: str) -> np.ndarray:
+def _member(archive: np.lib.npyio.NpzFile, key: str, shown: str, max_bytes: int) -> np.ndarray:
+    member = key if key in archive.zip.namelist() else f"{key}.npy"
+    try:
+        array_bytes(archive.zip, member, max_bytes)  # before numpy allocates what it declares
+    except ArrayTooLarge as problem:
+        raise StepnetError(
+            f"{shown} array {key} {problem}: save the archive again, with fewer examples"
+        ) from None
     try:
         return archive[key]
     except ValueError as error:
