@@ -223,6 +223,10 @@ def _until_stopped(serve) -> int:
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s", force=True
     )
+    from tui.serve.log_lines import RepeatLimit
+
+    for handler in logging.getLogger().handlers:  # a flood of one line is told, not printed
+        handler.addFilter(RepeatLimit())
 
     async def main() -> int:
         stop = asyncio.Event()
