@@ -47,9 +47,15 @@ def add_parser(commands, parser_class) -> None:
     )
 
     web = kinds.add_parser(
-        "web", help="each browser tab gets a private stepnet (no authentication: see README)"
+        "web", help="each browser tab gets a private stepnet (a class code with --password-file)"
     )
     _add_common_options(web, port=8000)
+    web.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="ask for the class code on this file's first line before any session starts",
+    )
     web.add_argument(
         "--public-url",
         metavar="URL",

@@ -30,13 +30,13 @@ from tui.serve.limits import (
     until_done_or_time_up,
 )
 from tui.serve.log_lines import shown
+from tui.serve.password_file import read_password
 from tui.serve.pty_child import PtyChild
 from tui.serve.ssh_keys import (
     HOST_KEY_TYPE,
     fingerprint,
     load_or_create_host_key,
     read_authorized_keys,
-    read_password,
 )
 
 log = logging.getLogger("stepnet.serve")
