@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
+from pathlib import Path
 
 import asyncssh
 import pytest
@@ -172,3 +174,43 @@ def test_the_descriptor_limit_is_raised_where_allowed():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     assert raise_descriptor_limit() >= soft
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= min(soft, hard)
+
+
+# ---- a class arriving at once: sessions forked from a warm process
+
+
+def parent_of(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("PPid:")[1].split()[0])
+
+
+async def test_sessions_are_forked_from_the_warm_process_and_stay_limited(serve):
+    server = await serve()
+    warm = server.classroom.warm
+    assert warm is not None
+    async with await connect(server, password=PASSWORD) as conn:
+        terminal = await open_app(conn)
+        await terminal.wait_for(FORMULA)
+        [pid] = server.classroom.child_pids()
+        assert parent_of(pid) == warm._process.pid
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        assert "Max address space         1073741824" in limits
+        environment = Path(f"/proc/{pid}/environ").read_bytes()
+        assert b"TERM=xterm-256color" in environment  # the session's own, not the warm one's
+        mark = len(terminal.raw)
+        terminal.process.stdin.write(b"n")
+        await terminal.wait_for("step 1/15 · forward · layer 1", since=mark)
+    async with asyncio.timeout(TIMEOUT):
+        while server.classroom.child_pids():
+            await asyncio.sleep(0.05)
+
+
+async def test_without_its_warm_process_the_server_starts_sessions_cold(serve):
+    server = await serve()
+    await server.classroom.warm.close()  # as if it had died
+    async with await connect(server, password=PASSWORD) as conn:
+        terminal = await open_app(conn)
+        await terminal.wait_for(FORMULA)
+        [pid] = server.classroom.child_pids()
+        assert parent_of(pid) == os.getpid()
+    assert server.classroom.warm is None

@@ -265,6 +265,7 @@ def run_serve_bench(session_counts: list[int], seconds: float, steps: int) -> in
             f"{load.sessions} sessions at 120x40, each stepping once a second for "
             f"{load.seconds:.0f} s: CPU {load.cores:.2f} cores ({100 * load.cores / _cores():.0f}% "
             f"of this machine's {_cores()}); {load.rss_per_session / 2**20:.0f} MiB per session "
+            f"({load.private_per_session / 2**20:.0f} MiB of it unshared) "
             f"(server {load.server_rss / 2**20:.0f} MiB); key → first byte back: median "
             f"{1000 * load.latency_median:.0f} ms, 90th percentile "
             f"{1000 * load.latency_p90:.0f} ms over {load.steps} steps; all connecting at "

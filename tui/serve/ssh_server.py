@@ -38,6 +38,7 @@ from tui.serve.ssh_keys import (
     load_or_create_host_key,
     read_authorized_keys,
 )
+from tui.serve.warm_start import WarmStarter
 
 log = logging.getLogger("stepnet.serve")
 
@@ -61,6 +62,7 @@ class SSHSettings:
     limits: ClassLimits
     lesson: str | None = None
     gate: GateLimits = field(default_factory=GateLimits)
+    warm_start: bool = True  # fork sessions from a warm process (tui/serve/warm_start.py)
 
 
 class Classroom:
@@ -71,6 +73,7 @@ class Classroom:
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.sessions: set[StudentSession] = set()
         self.gate = Gate(settings.gate)
+        self.warm: WarmStarter | None = None  # forks sessions ready-imported; None: cold starts
 
     def child_pids(self) -> list[int]:
         return [session.child.pid for session in self.sessions if session.child is not None]
@@ -219,14 +222,23 @@ class StudentSession(asyncssh.SSHServerSession):
             shutil.rmtree(home, ignore_errors=True)
 
     async def _start_child(self, limits: ClassLimits, home: Path) -> bool:
+        options = {
+            "env": child_environment(self._term, self._chan.get_environment(), home),
+            "cwd": home,
+            "size": self._size,
+            "on_output": self._chan.write,
+        }
+        command = child_command(home, limits.caps, self._classroom.settings.lesson)
+        warm = self._classroom.warm
         try:
-            self.child = await PtyChild.start(
-                child_command(home, limits.caps, self._classroom.settings.lesson),
-                env=child_environment(self._term, self._chan.get_environment(), home),
-                cwd=home,
-                size=self._size,
-                on_output=self._chan.write,
-            )
+            if warm is not None:
+                try:
+                    self.child = await PtyChild.start_warm(warm, command, **options)
+                except OSError as error:  # the warm process has gone: start this one cold
+                    log.error("warm start failed (%s); starting %s cold", error, self._user)
+                    self._classroom.warm = None
+            if self.child is None:
+                self.child = await PtyChild.start(command, **options)
         except OSError as error:
             log.error("could not start stepnet for %s: %s", self._user, error)
             self._end(1, "the server could not start stepnet; tell your teacher")
@@ -295,6 +307,14 @@ class SSHClassroom:
         # asyncssh logs every channel and request at INFO; ours says what a teacher needs
         logging.getLogger("asyncssh").setLevel(logging.WARNING)
         raise_descriptor_limit()
+        if settings.warm_start:
+            folder = Path(tempfile.gettempdir())
+            try:
+                self.classroom.warm = await WarmStarter.start(
+                    child_environment(None, {}, folder), folder
+                )
+            except (OSError, TimeoutError) as error:
+                log.error("no warm process (%s): each session starts cold", error)
         self._acceptor = await asyncssh.create_server(
             lambda: StudentConnection(self.classroom),
             settings.host,
@@ -326,6 +346,8 @@ class SSHClassroom:
         # each session's task sees its channel close, stops its child and cleans up
         tasks = [s.task for s in self.classroom.sessions if s.task is not None]
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self.classroom.warm is not None:
+            await self.classroom.warm.close()
 
 
 async def serve_ssh(args, limits: ClassLimits, lesson: str | None, stop: asyncio.Event) -> int:
