@@ -92,8 +92,10 @@ class StepnetApp(App):
     TITLE = "stepnet"
     BINDINGS = bindings()
     layout_mode: reactive[str] = reactive("wide", recompose=True)
-    # check_action turns most keys off while a run goes; the footer is not redrawn to grey them
-    # out, because that redraw alone costs a short run a tenth of its speed
+    # whether a worker has the session (a run, or a beat being entered): kept here alone, since
+    # a run in its child process leaves the app's session standing still. check_action turns
+    # most keys off meanwhile; the footer is not redrawn to grey them out, because that redraw
+    # alone costs a short run a tenth of its speed
     running: reactive[bool] = reactive(False)
 
     def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:

@@ -58,7 +58,6 @@ class Session:
         self.watches: list[Watch] = []
         self.selection: tuple[int, int] | None = None  # the value panel's cursor
         self.message = ""
-        self.running = False
 
     @classmethod
     def resume(cls, path: str) -> Session:
@@ -72,7 +71,6 @@ class Session:
         session.watches = saved.watch_list()
         session.selection = saved.selection
         session.message = f"resumed {path}"
-        session.running = False
         return session
 
     def save(self, path: str) -> None:
@@ -92,12 +90,15 @@ class Session:
 
     # ---- what the screen shows
 
-    def view(self, *, running: bool | None = None) -> View:
+    def view(self, *, running: bool = False) -> View:
+        """What the screen shows now; `running` for the Views a run hands over as it goes (the
+        app, which starts runs, knows whether one is going: a run in a child process leaves
+        this session standing still)."""
         view = take_view(
             self.stepper,
             self.config,
             breakpoints=self.step_breakpoints,
-            running=self.running if running is None else running,
+            running=running,
             message=self.message,
         )
         return view.with_watches(self._watch_lines(view))
@@ -163,23 +164,19 @@ class Session:
                 on_view(self.view(running=True))
 
         remaining = max(0, self.config.iterations - self.stepper.iteration)
-        self.running = True
-        try:
-            if remaining == 0:
-                result = RunResult(
-                    "done", 0, f"already at the iteration limit {self.stepper.iteration}"
-                )
-            else:
-                result = self.stepper.run(
-                    remaining,
-                    until_converged=True,
-                    breakpoints=self.breakpoints,
-                    cancel=cancel.is_set,
-                    on_progress=progress,
-                    progress_every=16,
-                )
-        finally:
-            self.running = False
+        if remaining == 0:
+            result = RunResult(
+                "done", 0, f"already at the iteration limit {self.stepper.iteration}"
+            )
+        else:
+            result = self.stepper.run(
+                remaining,
+                until_converged=True,
+                breakpoints=self.breakpoints,
+                cancel=cancel.is_set,
+                on_progress=progress,
+                progress_every=16,
+            )
         self.message = (
             f"stopped at the iteration limit ({self.config.iterations})"
             if result.reason == "done"
