@@ -35,7 +35,7 @@ from tui.app.panels.watch_panel import WatchPanel
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
-from tui.lessons.player import BeatOutcome, LessonPlayer
+from tui.lessons.player import LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
 from tui.session.session import Session
@@ -74,9 +74,7 @@ class RunFinished(Message):
 
 
 class BeatEntered(Message):
-    def __init__(self, outcome: BeatOutcome) -> None:
-        super().__init__()
-        self.outcome = outcome
+    """The beat being entered is in place; its outcome is the lesson player's."""
 
 
 def layout_for(width: int, height: int) -> str:
@@ -100,17 +98,18 @@ class StepnetApp(App):
 
     def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:
         super().__init__()
-        self.session = session if lesson is None else lesson.session
+        self.lesson = lesson  # in a lesson, its player owns the session
+        self._session = session
         self.view: View = self.session.view()
         self._pause = new_cancel_event()
-        self.lesson = lesson
-        self.beat_index = 0  # the beat entered, or being entered
-        self.beat_outcome: BeatOutcome | None = None
         self.entering_beat = False
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
-        if lesson is not None:
-            lesson.runner = self._run_showing_progress
+
+    @property
+    def session(self) -> Session:
+        """The session on screen: in a lesson, the one its latest beat left."""
+        return self._session if self.lesson is None else self.lesson.session
 
     # ---- layout
 
@@ -215,7 +214,8 @@ class StepnetApp(App):
     def show_lesson(self) -> None:
         if self.lesson is None:
             return
-        view = LessonView(self.lesson.lesson, self.beat_index, self.beat_outcome, self.quiz_score)
+        lesson = self.lesson
+        view = LessonView(lesson.lesson, lesson.index, lesson.outcome, self.quiz_score)
         for panel in self.query(LessonPanel).results():
             panel.show_lesson(view)
 
@@ -298,41 +298,39 @@ class StepnetApp(App):
     # ---- lessons
 
     def action_next_beat(self) -> None:
-        if self.beat_index + 1 >= len(self.lesson.lesson.beats):
+        if self.lesson.index + 1 >= len(self.lesson.lesson.beats):
             self._tell("this is the lesson's last beat: < goes back, q quits")
             return
-        self._enter_beat(self.beat_index + 1)
+        self._enter_beat(self.lesson.index + 1)
 
     def action_previous_beat(self) -> None:
-        if self.beat_index == 0:
+        if self.lesson.index == 0:
             self._tell("this is the lesson's first beat")
             return
-        self._enter_beat(self.beat_index - 1)
+        self._enter_beat(self.lesson.index - 1)
 
     def _enter_beat(self, index: int) -> None:
-        self.beat_index = index
-        self.beat_outcome = None
+        self.lesson.begin(index)
         self._quizzed.clear()  # a beat starts its positions afresh
         self.show_lesson()
         self._pause.clear()
         self.running = self.entering_beat = True
-        self._enter_beat_in_worker(index)
+        self._enter_beat_in_worker()
 
     @work(thread=True, exclusive=True, group="run")
-    def _enter_beat_in_worker(self, index: int) -> None:
-        self.post_message(BeatEntered(self.lesson.enter(index)))
+    def _enter_beat_in_worker(self) -> None:
+        self.lesson.play(self._run_showing_progress)
+        self.post_message(BeatEntered())
 
     def _run_showing_progress(self, session: Session) -> RunResult:
         """A run in its child process, its Views shown as they come; r pauses it."""
         return run_in_child(session, self._pause, lambda view: self.post_message(RunProgress(view)))
 
     def on_beat_entered(self, message: BeatEntered) -> None:
-        self.session = self.lesson.session
-        self.beat_outcome = message.outcome
         self.running = self.entering_beat = False
         self.refresh_from_session()
         self.show_lesson()
-        highlight = self.lesson.lesson.beats[self.beat_index].highlight
+        highlight = self.lesson.lesson.beats[self.lesson.index].highlight
         event = self.session.stepper.event
         if highlight is not None and event is not None and event.name == highlight.name:
             for panel in self.query(ValuePanel).results():
