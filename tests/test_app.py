@@ -355,3 +355,20 @@ async def test_panels_keep_up_while_the_help_screen_covers_them():
         await pilot.press("escape")
         await pilot.pause()
         assert "iteration 299" in panel_text(app, "#formula")
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL])
+async def test_both_layouts_hold_every_panel_of_the_placement_table_once(size):
+    from tui.app.panels.placement import PLACES
+
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        for place in PLACES:
+            (panel,) = app.screen.query(f"#{place.id}")
+            assert type(panel) is place.panel
+        if size == SMALL:
+            tabs = [pane.id for pane in app.screen.query("TabPane")]
+            # the compact layout's tabs, in the order they had before the table
+            names = ("value", "steps", "network", "boundary", "cost", "watches")
+            assert tabs == [f"tab-{name}" for name in names]

@@ -23,15 +23,18 @@ from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
 from tui.app.commands import COMMANDS, bindings
-from tui.app.panels.boundary_panel import BoundaryPanel
-from tui.app.panels.cost_panel import CostPanel
-from tui.app.panels.formula_panel import FormulaPanel
 from tui.app.panels.lesson_panel import LessonPanel, LessonView
-from tui.app.panels.network_panel import NetworkPanel
+from tui.app.panels.placement import (
+    COLUMNS,
+    PANEL_TYPES,
+    above_tabs,
+    in_column,
+    in_tabs,
+    selector,
+)
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
-from tui.app.panels.watch_panel import WatchPanel
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
@@ -44,13 +47,8 @@ from tui.session.view import View
 MIN_SIZE = (60, 20)
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
-PANELS = (
-    "NetworkPanel, FormulaPanel, StepsPanel, StatusBar, ValuePanel, BoundaryPanel, CostPanel, "
-    "WatchPanel"
-)
-# While a run goes, the step on screen is always an iteration's last update; these panels show
-# what moves (the cost, the boundary, the numbers) and the others catch up when it stops.
-RUNNING_PANELS = "StatusBar, BoundaryPanel, CostPanel, WatchPanel"
+PANELS = selector(PANEL_TYPES)
+RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
 WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
@@ -124,35 +122,22 @@ class StepnetApp(App):
             if self.lesson is not None:
                 yield LessonPanel(id="lesson")
             with Horizontal(id="main"):
-                with Vertical(id="left"):
-                    yield NetworkPanel(id="network")
-                    yield StepsPanel(id="steps")
-                with Vertical(id="center"):
-                    yield FormulaPanel(id="formula")
-                    yield ValuePanel(id="value")
-                with Vertical(id="right"):
-                    yield BoundaryPanel(id="boundary")
-                    yield CostPanel(id="cost")
-                    yield WatchPanel(id="watches")
+                for column in COLUMNS:
+                    with Vertical(id=column):
+                        for place in in_column(column):
+                            yield place.panel(id=place.id)
         else:
-            yield FormulaPanel(id="formula")
-            first = "tab-lesson" if self.lesson is not None else "tab-value"
-            with TabbedContent(id="tabs", initial=first):
+            for place in above_tabs():
+                yield place.panel(id=place.id)
+            tabs = in_tabs()
+            first = "lesson" if self.lesson is not None else tabs[0].id
+            with TabbedContent(id="tabs", initial=f"tab-{first}"):
                 if self.lesson is not None:
                     with TabPane("lesson", id="tab-lesson"):
                         yield LessonPanel(id="lesson")
-                with TabPane("value", id="tab-value"):
-                    yield ValuePanel(id="value")
-                with TabPane("steps", id="tab-steps"):
-                    yield StepsPanel(id="steps")
-                with TabPane("network", id="tab-network"):
-                    yield NetworkPanel(id="network")
-                with TabPane("boundary", id="tab-boundary"):
-                    yield BoundaryPanel(id="boundary")
-                with TabPane("cost", id="tab-cost"):
-                    yield CostPanel(id="cost")
-                with TabPane("watches", id="tab-watches"):
-                    yield WatchPanel(id="watches")
+                for place in tabs:
+                    with TabPane(place.id, id=f"tab-{place.id}"):
+                        yield place.panel(id=place.id)
         yield StatusBar(id="status")
         yield Footer()
 

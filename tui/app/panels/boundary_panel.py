@@ -54,6 +54,8 @@ NOT_FINITE = "W or b holds NaN or Inf: no regions to draw"
 class BoundaryPanel(StripPanel):
     """Call `show(view)` after each update; draws at whatever size the layout gives it."""
 
+    redraws_while_running = True  # the boundary moving is what a run is watched for
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *SHADE_CLASSES,
         *GLYPH_CLASSES.values(),

@@ -22,6 +22,7 @@ from textual.widgets import Digits, Static
 from engine.notation import SYMBOLS
 from engine.shapes import concrete
 from engine.steps import STEPS
+from tui.app.panels.panel import Panel
 from tui.app.panels.value.matrix_view import LEVELS, MatrixView
 from tui.app.panels.value.value_axes import (
     EXAMPLES,
@@ -39,7 +40,7 @@ from tui.session.view import View
 HINT = "Nothing computed yet: press n to compute the first step, {formula}."
 
 
-class ValuePanel(Widget):
+class ValuePanel(Panel, Widget):
     """The current step's value. `show(view)` redraws it; `cursor` is the picked cell."""
 
     DEFAULT_CSS = """
