@@ -431,21 +431,8 @@ class StepnetApp(App):
                 continue
             keys = command.key_display or command.keys.split(",")[0]
             yield SystemCommand(
-                f"{command.label} ({keys})",
+                f"{command.label} ({keys})" if keys else command.label,
                 command.help,
                 lambda action=command.action: self.run_action(action),
-            )
-        if not self.running:
-            yield SystemCommand(
-                "add breakpoint condition…",
-                "Stop a run when: cost rises, non-finite, grad norm < 1e-4, dead unit, "
-                "saturated, symmetry kept/broken, iteration N, or a step name.",
-                self.action_add_breakpoint,
-            )
-            yield SystemCommand(
-                "remove all breakpoints", "Clear every breakpoint.", self.action_clear_breakpoints
-            )
-            yield SystemCommand(
-                "remove all watches", "Clear every watch expression.", self.action_remove_watches
             )
         yield from super().get_system_commands(screen)
