@@ -27,6 +27,7 @@ from engine.steps import STEP_NAMES
 EXAMPLE_STEPS = tuple(name for name in STEP_NAMES if SHAPES[name][-1:] == ("m",))
 GRADIENT_STEPS = GRADIENT_NAMES
 UPDATE_STEPS = PARAMETER_NAMES
+LOOP_NAMES = ("Z1", *GRADIENT_NAMES)  # what loop_over_examples gives
 
 
 def example_forward(params: Mapping[str, np.ndarray], x: np.ndarray, activation: str) -> dict:
