@@ -22,6 +22,7 @@ import numpy as np
 from engine.diagnostics import accuracy
 from engine.errors import StepnetError
 from engine.shapes import PARAMETER_NAMES
+from tui.session.formatting import non_finite
 
 # '▁' … '█': index k is a block filling the lower k eighths of a cell (0 is a blank).
 LOWER_BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -273,10 +274,6 @@ def cost_text(value: float) -> str:
     """The cost J in 6 decimals, or NaN / +Inf / -Inf spelt out."""
     value = float(value)
     return f"{value:.6f}" if np.isfinite(value) else non_finite(value)
-
-
-def non_finite(value: float) -> str:
-    return "NaN" if np.isnan(value) else ("+Inf" if value > 0 else "-Inf")
 
 
 def training_accuracy(state: Mapping[str, np.ndarray | float], activation: str) -> float | None:

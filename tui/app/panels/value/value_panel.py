@@ -34,7 +34,7 @@ from tui.app.panels.value.value_axes import (
     labeller,
 )
 from tui.app.panels.value.value_details import details, off_the_slide
-from tui.session.formatting import number, shape, statistics
+from tui.session.formatting import non_finite, number, shape, statistics
 from tui.session.view import View
 
 HINT = "Nothing computed yet: press n to compute the first step, {formula}."
@@ -257,7 +257,9 @@ class ValuePanel(Panel, Widget):
 def _big_number(value: float) -> str:
     """J for the Digits widget, which draws its digits three lines high."""
     if not np.isfinite(value):
-        return "NaN" if np.isnan(value) else "Inf"
+        # without the sign: Digits would draw a "+" three lines high beside the small letters,
+        # and J, a mean of −log terms, is never −Inf
+        return non_finite(value).lstrip("+")
     if value == 0 or 1e-3 <= abs(value) < 1e6:
         return f"{value:.6f}"
     return f"{value:.4e}"
