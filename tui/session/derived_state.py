@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 
-from engine.diagnostics import dead_units, saturation
+from engine.diagnostics import collapsed_parameters, dead_units, saturation
 from engine.one_example import LOOP_NAMES, loop_over_examples
 from engine.shapes import PARAMETER_NAMES
 from tui.session.view import View
@@ -49,8 +49,8 @@ class DerivedState(Mapping):
             "unit_difference": lambda: view.symmetry.max_difference,
             "saturation": self._saturation,
             "dead_units": lambda: len(dead_units(self._base["Z1"])) if "Z1" in self else None,
-            "W_prime": lambda: self._used["W2"] @ self._used["W1"],
-            "b_prime": lambda: self._used["W2"] @ self._used["b1"] + self._used["b2"],
+            "W_prime": lambda: collapsed_parameters(self._used)[0],
+            "b_prime": lambda: collapsed_parameters(self._used)[1],
             **{f"loop_{name}": self._loop(name) for name in LOOP_NAMES},
         }
 
