@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from engine.config import RunConfig
+from engine.stepper import Stepper
 from engine.steps import STEP_INDEX
 from tui.app.app import StepnetApp
 from tui.session.session import Session
@@ -76,3 +77,22 @@ async def test_a_screen_reads_the_same_when_every_value_moves_by_rounding(name):
     exact = await _picture(config, (X, Y), steps, size, before)
     moved = await _picture(config, (nudged, Y), steps, size, before)
     assert moved == exact
+
+
+def test_a_trace_reads_the_same_when_every_value_moves_by_rounding():
+    X, Y = RunConfig().load_data()
+    params = RunConfig().stepper((X, Y)).parameters()
+    exact = Stepper(X, Y, params)
+    moved = Stepper(np.nextafter(X, np.inf), Y, params)
+    for _ in range(3 * 15):  # three whole iterations, every kind of step
+        event, nudged = exact.step(), moved.step()
+        assert nudged.to_json() == event.to_json()
+    assert moved.parameters()["W1"].tobytes() != exact.parameters()["W1"].tobytes()
+
+
+def test_a_trace_keeps_ten_significant_digits():
+    X, Y = RunConfig().load_data()
+    event = RunConfig().stepper((X, Y)).step()
+    written = np.array(event.to_json()["value"])
+    assert np.allclose(written, event.value, rtol=1e-9, atol=0)
+    assert written.shape == event.value.shape
