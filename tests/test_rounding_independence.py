@@ -16,6 +16,8 @@ from engine.config import RunConfig
 from engine.stepper import Stepper
 from engine.steps import STEP_INDEX
 from tui.app.app import StepnetApp
+from tui.lessons.lesson_file import lesson_paths, load_lesson
+from tui.lessons.player import check_lesson
 from tui.session.session import Session
 
 WIDE = (120, 40)
@@ -96,3 +98,24 @@ def test_a_trace_keeps_ten_significant_digits():
     written = np.array(event.to_json()["value"])
     assert np.allclose(written, event.value, rtol=1e-9, atol=0)
     assert written.shape == event.value.shape
+
+
+@pytest.mark.parametrize("path", lesson_paths(), ids=lambda path: path.stem)
+def test_a_lesson_reads_the_same_when_every_value_moves_by_rounding(path, monkeypatch):
+    # what a beat shows beside its claims (the values they read) is on screen too
+    lesson = load_lesson(path)
+    exact: list[str] = []
+    assert check_lesson(lesson, exact.append) is None
+    load = RunConfig.load_data
+    loaded = []
+
+    def nudged(config):
+        X, Y = load(config)
+        loaded.append(config.data)
+        return np.nextafter(X, np.inf), Y
+
+    monkeypatch.setattr(RunConfig, "load_data", nudged)
+    moved: list[str] = []
+    assert check_lesson(lesson, moved.append) is None
+    assert loaded  # the lesson's sessions really ran on the moved data
+    assert moved == exact
