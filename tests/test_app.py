@@ -387,3 +387,18 @@ async def test_the_palette_offers_the_command_table_and_the_keyless_commands_run
         await pilot.pause()
         assert app.session.watches == []
         assert "all watches removed" in panel_text(app, "#status")
+
+
+async def test_a_screenshot_is_saved_where_the_user_is_and_the_app_says_where(
+    tmp_path, monkeypatch
+):
+    # HOME without a Downloads folder: Textual's own delivery fails there with no path named
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        app.action_screenshot()
+        await pilot.pause()
+        (saved,) = tmp_path.glob("stepnet *.svg")
+        assert saved.read_text(encoding="utf-8").startswith("<svg")
+        assert app.session.message == f"screenshot saved as {saved.resolve()}"

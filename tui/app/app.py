@@ -9,6 +9,8 @@ a second; the run message replaces any stale one still queued.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -421,6 +423,23 @@ class StepnetApp(App):
     def _tell(self, text: str) -> None:
         self.session.message = text
         self.refresh_from_session()
+
+    def deliver_screenshot(self, filename=None, path=None, time_format=None) -> str | None:
+        # Textual saves into ~/Downloads, and fails with no word of where when that folder does
+        # not exist (a server, a fresh account): save where the user started stepnet, and say so
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        name = (
+            filename or f"stepnet {datetime.now().strftime(time_format or '%Y-%m-%d %H_%M_%S')}.svg"
+        )
+        target = Path(path or Path.cwd()) / name
+        try:
+            target.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as error:
+            self._tell(f"could not save the screenshot as {target}: {error.strerror}")
+            return None
+        self._tell(f"screenshot saved as {target.resolve()}")
+        return None
 
     # ---- command palette: the same table as the keys
 
