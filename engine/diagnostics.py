@@ -131,9 +131,14 @@ class LinearCollapse:
     max_difference: float  # max |A2 − σ(W'X + b')| over the examples
 
 
+def collapsed_parameters(params: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """W' = W2·W1, (1, n_x), and b' = W2·b1 + b2, (1, 1): the one layer that two linear
+    layers make, W2(W1x + b1) + b2 = W'x + b'."""
+    return params["W2"] @ params["W1"], params["W2"] @ params["b1"] + params["b2"]
+
+
 def linear_collapse(params: Mapping[str, np.ndarray], X) -> LinearCollapse:
-    W_prime = params["W2"] @ params["W1"]
-    b_prime = params["W2"] @ params["b1"] + params["b2"]
+    W_prime, b_prime = collapsed_parameters(params)
     A2 = forward(params, X, "linear")["A2"]
     difference = float(np.max(np.abs(A2 - sigmoid(W_prime @ np.asarray(X) + b_prime))))
     return LinearCollapse(W_prime, b_prime, difference)
