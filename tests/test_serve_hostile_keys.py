@@ -155,3 +155,16 @@ def test_the_server_gives_each_child_its_limits_and_a_small_malloc(tmp_path):
     command = child_command(tmp_path, EngineCaps(max_memory_mib=800, max_cpu_seconds=900))
     assert "--max-memory=800" in command and "--max-cpu=900" in command
     assert child_environment(None, {}, tmp_path)["MALLOC_ARENA_MAX"] == "2"
+
+
+def test_a_refused_served_setup_leaves_the_process_unlimited(tmp_path, capsys):
+    # the limits come once the setup is checked: a refusal is a plain line, and the process
+    # (here, the tests') keeps its own limits
+    import resource
+
+    from tui.cli.main import main
+
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    assert main(["--served", f"--save-dir={tmp_path}", "--data", "mine.csv"]) == 2
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
+    assert "built-in datasets only" in capsys.readouterr().err

@@ -32,10 +32,11 @@ def run_app(
     if confinement is not None:
         if resume:
             raise StepnetError("a served session cannot resume a file from the server")
-        confinement.limit_this_process()  # first, before the data or the app take memory
         from tui.serve.confined_app import ConfinedApp, ConfinedSession
 
         app = ConfinedApp(ConfinedSession(config, confinement=confinement))
+        # once the setup is checked (a refusal prints plainly), before the app takes memory
+        confinement.limit_this_process()
     else:
         session = Session.resume(resume) if resume else Session(config)
         from tui.app.app import StepnetApp
@@ -54,12 +55,12 @@ def run_app_in_lesson(lesson: Lesson, confinement: Confinement | None = None) ->
     from tui.lessons.player import LessonPlayer
 
     if confinement is not None:
-        confinement.limit_this_process()
         from tui.serve.confined_app import ConfinedApp, confined_sessions
 
         # loads the data before the screen switches over
         player = LessonPlayer(lesson, new_session=confined_sessions(confinement))
         app = ConfinedApp(player.session, lesson=player)
+        confinement.limit_this_process()
     else:
         player = LessonPlayer(lesson)
         app = StepnetApp(player.session, lesson=player)
