@@ -19,6 +19,7 @@ from __future__ import annotations
 import array
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -241,4 +242,8 @@ def serve_forks(sock: socket.socket) -> None:
 
 if __name__ == "__main__":
     _warm_up()
+    # what the warm-up made stays out of the collector's sight: a collection in a fork would
+    # otherwise touch, and so copy, every page of it
+    gc.collect()
+    gc.freeze()
     serve_forks(socket.socket(fileno=int(sys.argv[1])))
