@@ -168,3 +168,16 @@ def test_a_refused_served_setup_leaves_the_process_unlimited(tmp_path, capsys):
     assert main(["--served", f"--save-dir={tmp_path}", "--data", "mine.csv"]) == 2
     assert resource.getrlimit(resource.RLIMIT_AS) == before
     assert "built-in datasets only" in capsys.readouterr().err
+
+
+def test_a_served_child_that_fails_unexpectedly_says_one_line(tmp_path, capsys, monkeypatch):
+    import tui.cli.debug as debug
+    from tui.cli.main import main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("/srv/stepnet/secret.py line 3")
+
+    monkeypatch.setattr(debug, "run_app", broken)
+    assert main(["--served", f"--save-dir={tmp_path}"]) == 1
+    error = capsys.readouterr().err
+    assert error == "stepnet: this session could not go on; connect again to start anew\n"
