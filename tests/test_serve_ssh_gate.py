@@ -214,3 +214,24 @@ async def test_without_its_warm_process_the_server_starts_sessions_cold(serve):
         [pid] = server.classroom.child_pids()
         assert parent_of(pid) == os.getpid()
     assert server.classroom.warm is None
+
+
+def test_a_teacher_sets_the_gates_numbers_on_the_command_line():
+    # behind a load balancer every student has the balancer's address
+    from tui.cli.main import build_parser
+    from tui.cli.serve import gate_limits_from
+
+    args = build_parser().parse_args(
+        ["serve", "ssh", "--max-logging-in", "200", "--max-logging-in-per-address", "200",
+         "--max-wrong-passwords", "100"]
+    )  # fmt: skip
+    assert gate_limits_from(args) == GateLimits(
+        unauthenticated=200, unauthenticated_per_address=200, failures_per_address=100
+    )
+
+
+def test_a_gate_number_below_one_is_one_line_and_exit_status_2(capsys):
+    from tui.cli.main import main
+
+    assert main(["serve", "web", "--port", "0", "--max-logging-in", "0"]) == 2
+    assert capsys.readouterr().err == "stepnet: error: --max-logging-in 0: give 1 or more\n"

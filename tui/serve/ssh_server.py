@@ -350,7 +350,13 @@ class SSHClassroom:
             await self.classroom.warm.close()
 
 
-async def serve_ssh(args, limits: ClassLimits, lesson: str | None, stop: asyncio.Event) -> int:
+async def serve_ssh(
+    args,
+    limits: ClassLimits,
+    lesson: str | None,
+    stop: asyncio.Event,
+    gate: GateLimits | None = None,
+) -> int:
     """`stepnet serve ssh`: load or make the keys, serve until `stop` is set."""
     if args.authorized_keys is None and args.password_file is None:
         raise StepnetError(
@@ -365,6 +371,7 @@ async def serve_ssh(args, limits: ClassLimits, lesson: str | None, stop: asyncio
         password=args.password_file and read_password(args.password_file),
         limits=limits,
         lesson=lesson,
+        gate=gate or GateLimits(),
     )
     server = SSHClassroom(settings)
     try:

@@ -229,11 +229,17 @@ def _number(text: str | None) -> int:
         return 0
 
 
-async def serve_web(args, limits: ClassLimits, lesson: str | None, stop: asyncio.Event) -> int:
+async def serve_web(
+    args,
+    limits: ClassLimits,
+    lesson: str | None,
+    stop: asyncio.Event,
+    gate: GateLimits | None = None,
+) -> int:
     """`stepnet serve web`: serve until `stop` is set."""
     password = args.password_file and read_password(args.password_file)
     server = ClassroomWebServer(
-        args.host, args.port, limits, lesson, args.public_url, password=password
+        args.host, args.port, limits, lesson, args.public_url, password=password, gate=gate
     )
     runner = await server.start()
     access = (
