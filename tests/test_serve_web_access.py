@@ -134,3 +134,34 @@ def test_a_missing_password_file_is_one_line_and_exit_status_2(tmp_path, capsys)
     assert status == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "password file" in error
+
+
+# ---- a class arriving at once: tabs forked from the warm process
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/status").read_text().split("PPid:")[1].split()[0])
+
+
+async def test_tabs_are_forked_warm_and_cold_once_the_warm_process_is_gone(serve):
+    import os
+
+    server = await serve()
+    url = f"http://127.0.0.1:{server.port}/ws?width=80&height=24"
+    async with client() as http:
+        async with http.ws_connect(url) as websocket:
+            tab = Tab(websocket)
+            await tab.wait_for(FORMULA)
+            pid = app_pid(server)
+            assert parent_of(pid) == server.warm._process.pid
+            assert "Max address space         1073741824" in Path(f"/proc/{pid}/limits").read_text()
+            mark = len(tab.raw)
+            await websocket.send_json(["stdin", "n"])
+            await tab.wait_for("step 1/15 · forward · layer 1", since=mark)
+        await all_closed(server, pid)
+        await server.warm.close()  # as if it had died
+        async with http.ws_connect(url) as websocket:
+            await Tab(websocket).wait_for(FORMULA)
+            pid = app_pid(server)
+            assert parent_of(pid) == os.getpid()
+    await all_closed(server, pid)

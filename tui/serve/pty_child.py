@@ -86,7 +86,7 @@ class PtyChild:
         try:
             _set_size(master, size)
             argv = list(command[list(command).index("tui") + 1 :])
-            process = await warm.spawn(argv, env=env, cwd=cwd, terminal=terminal)
+            process = await warm.spawn(argv, env=env, cwd=cwd, stdio=[terminal])
         except BaseException:
             os.close(master)
             raise

@@ -49,6 +49,14 @@ class WarmProcess:
         return await asyncio.shield(self._ended)
 
 
+class PipedProcess(WarmProcess):
+    """A session on three pipes, as asyncio's Process has them: for textual-serve."""
+
+    stdin: asyncio.StreamWriter
+    stdout: asyncio.StreamReader
+    stderr: asyncio.StreamReader
+
+
 class WarmStarter:
     """The server's side: the warm process, and the sessions it started."""
 
@@ -88,6 +96,11 @@ class WarmStarter:
         warm._task = asyncio.create_task(warm._listen())
         return warm
 
+    @property
+    def alive(self) -> bool:
+        """False once the warm process has gone: sessions then start cold."""
+        return self._task is not None and not self._task.done()
+
     async def _listen(self) -> None:
         # lines: {"started": pid} after each request, {"exited": pid, "status": n} later
         while line := await self._reader.readline():
@@ -103,18 +116,49 @@ class WarmStarter:
         self._replies.put_nowait(-1)
 
     async def spawn(
-        self, argv: list[str], *, env: dict[str, str], cwd: Path, terminal: int
+        self, argv: list[str], *, env: dict[str, str], cwd: Path, stdio: list[int]
     ) -> WarmProcess:
+        """Fork a session running `argv` with `stdio`: one terminal (it becomes the session's
+        controlling terminal and its 0, 1, 2), or three pipes' ends for 0, 1 and 2."""
         request = json.dumps({"argv": argv, "env": env, "cwd": str(cwd)}).encode()
         async with self._lock:  # one request, one reply, in order
             loop = asyncio.get_running_loop()
-            await loop.run_in_executor(None, _send, self._sock, request, terminal)
+            await loop.run_in_executor(None, _send, self._sock, request, stdio)
             pid = await asyncio.wait_for(self._replies.get(), 30)
             if pid < 0:
                 raise OSError("the warm process could not start a session")
             session = WarmProcess(pid)
             self._sessions[pid] = session
             return session
+
+    async def spawn_with_pipes(
+        self, argv: list[str], *, env: dict[str, str], cwd: Path
+    ) -> PipedProcess:
+        """As `spawn`, on three new pipes whose other ends the returned process holds."""
+        loop = asyncio.get_running_loop()
+        stdin_r, stdin_w = os.pipe()
+        stdout_r, stdout_w = os.pipe()
+        stderr_r, stderr_w = os.pipe()
+        ours = (stdin_w, stdout_r, stderr_r)
+        try:
+            session = await self.spawn(argv, env=env, cwd=cwd, stdio=[stdin_r, stdout_w, stderr_w])
+        except BaseException:
+            for fd in ours:
+                os.close(fd)
+            raise
+        finally:
+            for fd in (stdin_r, stdout_w, stderr_w):  # the fork holds its own copies
+                os.close(fd)
+        piped = PipedProcess.__new__(PipedProcess)
+        piped.__dict__.update(session.__dict__)
+        self._sessions[piped.pid] = piped  # its exit is reported to this object
+        piped.stdout = await _reader(loop, stdout_r)
+        piped.stderr = await _reader(loop, stderr_r)
+        transport, protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, os.fdopen(stdin_w, "wb", buffering=0)
+        )
+        piped.stdin = asyncio.StreamWriter(transport, protocol, None, loop)
+        return piped
 
     async def close(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -125,10 +169,18 @@ class WarmStarter:
         self._writer.close()
 
 
-def _send(sock: socket.socket, request: bytes, terminal: int) -> None:
+async def _reader(loop: asyncio.AbstractEventLoop, fd: int) -> asyncio.StreamReader:
+    reader = asyncio.StreamReader(limit=2**20)
+    await loop.connect_read_pipe(
+        lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
+    )
+    return reader
+
+
+def _send(sock: socket.socket, request: bytes, stdio: list[int]) -> None:
     sock.sendmsg(
         [HEADER.pack(len(request)), request],
-        [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [terminal]))],
+        [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", stdio))],
     )
 
 
@@ -148,8 +200,8 @@ def _warm_up() -> None:
             load_dataset(name)  # cached, if the loader caches; imported, at least
 
 
-def _receive(sock: socket.socket) -> tuple[dict, int] | None:
-    header, fds, _, _ = socket.recv_fds(sock, HEADER.size, 1)
+def _receive(sock: socket.socket) -> tuple[dict, list[int]] | None:
+    header, fds, _, _ = socket.recv_fds(sock, HEADER.size, 3)
     if not header:
         return None
     (length,) = HEADER.unpack(header)
@@ -161,24 +213,36 @@ def _receive(sock: socket.socket) -> tuple[dict, int] | None:
         if not chunk:
             return None
         body += chunk
-    return json.loads(body), fds[0]
+    return json.loads(body), fds
 
 
-def _become_session(request: dict, terminal: int) -> None:
-    """In the fork: the terminal, the environment, the folder, then the app. Never returns."""
+def _become_session(request: dict, stdio: list[int]) -> None:
+    """In the fork: the terminal or pipes, the environment, the folder, then the app. Never
+    returns."""
     status = 1
     try:
         os.setsid()
-        import fcntl
-        import termios
+        if len(stdio) == 1:  # a terminal: the session's own, as a login's would be
+            import fcntl
+            import termios
 
-        fcntl.ioctl(terminal, termios.TIOCSCTTY, 0)
-        for number in (0, 1, 2):
-            os.dup2(terminal, number)
-        os.close(terminal)
+            fcntl.ioctl(stdio[0], termios.TIOCSCTTY, 0)
+            stdio = stdio * 3
+        for number, fd in enumerate(stdio):
+            os.dup2(fd, number)
+        for fd in set(stdio):
+            if fd > 2:
+                os.close(fd)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        import importlib
+
+        import textual.constants
+
+        # Textual reads its settings (the web driver, above all) from the environment when
+        # imported: read them again from the session's
+        importlib.reload(textual.constants)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sys.stdin = open(0, closefd=False)  # noqa: SIM115 - the streams of a new process
@@ -224,14 +288,15 @@ def serve_forks(sock: socket.socket) -> None:
             continue
         if received is None:
             break
-        request, terminal = received
+        request, stdio = received
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             out.close()  # the session keeps no way back to the warm process
             sock.close()
-            _become_session(request, terminal)
-        os.close(terminal)
+            _become_session(request, stdio)
+        for fd in stdio:
+            os.close(fd)
         children.add(pid)
         tell({"started": pid})
         reap()

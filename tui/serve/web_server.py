@@ -42,6 +42,7 @@ from tui.serve.limits import (
 )
 from tui.serve.log_lines import shown
 from tui.serve.password_file import read_password
+from tui.serve.warm_start import WarmStarter
 from tui.serve.web_access import ClassCode, same_origin
 from tui.serve.web_messages import MAX_MESSAGE_BYTES, process_messages
 
@@ -75,12 +76,36 @@ WEB_DRIVER_VARIABLES = (
 
 
 class ConfinedAppService(AppService):
-    """textual-serve's runner for one tab's app, with `environment` in place of the server's."""
+    """textual-serve's runner for one tab's app, with `environment` in place of the server's;
+    forked from the warm process when there is one (tui/serve/warm_start.py)."""
 
-    def __init__(self, command: str, *, environment: dict[str, str], **options) -> None:
+    def __init__(
+        self,
+        command: str,
+        *,
+        environment: dict[str, str],
+        warm: WarmStarter | None = None,
+        argv: list[str] | None = None,
+        cwd: Path | None = None,
+        **options,
+    ) -> None:
         super().__init__(command, **options)
         self._environment = environment
+        self._warm, self._argv, self._cwd = warm, argv, cwd
         self.last_input = time.monotonic()
+
+    async def _open_app_process(self, width: int = 80, height: int = 24):
+        if self._warm is None:
+            return await super()._open_app_process(width, height)
+        environment = self._build_environment(width=width, height=height)
+        try:
+            process = await self._warm.spawn_with_pipes(self._argv, env=environment, cwd=self._cwd)
+        except OSError as error:  # the warm process has gone: this tab starts cold
+            log.error("warm start failed (%s); starting a tab cold", error)
+            return await super()._open_app_process(width, height)
+        self._process = process
+        self._stdin = process.stdin
+        return process
 
     async def send_bytes(self, data: bytes) -> bool:
         # every key the tab sends comes this way: the idle timeout counts from the last one
@@ -103,6 +128,7 @@ class ClassroomWebServer(Server):
         public_url: str | None = None,
         password: str | None = None,
         gate: GateLimits | None = None,
+        warm_start: bool = True,
     ) -> None:
         super().__init__("stepnet", host=host, port=port, title="stepnet", public_url=public_url)
         self._public_url_given = public_url is not None
@@ -110,6 +136,8 @@ class ClassroomWebServer(Server):
         self.lesson = lesson
         self.sessions: set[ConfinedAppService] = set()
         self.class_code = ClassCode(password, Gate(gate or GateLimits()), limits.session_seconds)
+        self.warm_start = warm_start
+        self.warm: WarmStarter | None = None
 
     async def _make_app(self) -> web.Application:
         """textual-serve's routes, less its file listing and downloads, with the class code's
@@ -124,7 +152,13 @@ class ClassroomWebServer(Server):
                 web.static("/static", self.statics_path, show_index=False, name="static"),
             ]
         )
+        app.on_cleanup.append(self._close_warm)
         return app
+
+    async def _close_warm(self, app: web.Application) -> None:
+        if self.warm is not None:
+            await self.warm.close()
+            self.warm = None
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if not self.class_code.admitted(request):
@@ -158,6 +192,9 @@ class ClassroomWebServer(Server):
         service = ConfinedAppService(
             f"cd {shlex.quote(str(home))} && exec {shlex.join(command)}",
             environment=child_environment(BROWSER_TERMINAL, {}, home),
+            warm=self.warm if self.warm is not None and self.warm.alive else None,
+            argv=command[command.index("tui") + 1 :],
+            cwd=home,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
             close=websocket.close,
@@ -192,6 +229,14 @@ class ClassroomWebServer(Server):
     async def start(self) -> web.AppRunner:
         """Listen (port 0: any free one) without blocking; stop with the runner's cleanup."""
         raise_descriptor_limit()
+        if self.warm_start:
+            folder = Path(tempfile.gettempdir())
+            try:
+                self.warm = await WarmStarter.start(
+                    child_environment(BROWSER_TERMINAL, {}, folder), folder
+                )
+            except (OSError, TimeoutError) as error:
+                log.error("no warm process (%s): each tab starts cold", error)
         runner = web.AppRunner(await self._make_app(), handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
