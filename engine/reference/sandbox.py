@@ -15,6 +15,7 @@ import contextlib
 import copy
 import inspect
 import io
+import linecache
 import multiprocessing
 import os
 import resource
@@ -241,6 +242,9 @@ def load_source(source) -> tuple[dict, list[str]]:
     import ast
 
     namespace = {"__name__": "__learner__", "__file__": source.path, "__builtins__": builtins}
+    # tracebacks quote the source compiled (a notebook's joined cells), not the file's JSON
+    lines = source.text.splitlines(keepends=True)
+    linecache.cache[source.filename] = (len(source.text), None, lines, source.filename)
     skipped = []
     for node in source.statements:
         for part in _one_name_each(node):

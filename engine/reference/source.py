@@ -31,27 +31,30 @@ class LearnerSource:
 
     path: str
     filename: str  # what tracebacks carry: the path itself
-    statements: tuple[ast.stmt, ...]  # imports first-class: each runs on its own, and may fail
-    cell_starts: tuple[int, ...] = ()  # for a notebook, the joined source's line of each cell
+    statements: tuple[ast.stmt, ...]  # each runs on its own, and may fail on its own
+    text: str = ""  # the source compiled: a notebook's code cells joined
+    # for a notebook: the joined source's first line of each code cell, and that cell's number
+    # among all the notebook's cells, as Jupyter counts them (markdown cells too)
+    cell_starts: tuple[tuple[int, int], ...] = ()
 
     def where(self, line: int) -> str:
         """`line 12`, or `cell 4, line 3` in a notebook."""
         if not self.cell_starts:
             return f"line {line}"
-        cell = max(index for index, start in enumerate(self.cell_starts) if start <= line)
-        return f"cell {cell + 1}, line {line - self.cell_starts[cell] + 1}"
+        start, number = max(cell for cell in self.cell_starts if cell[0] <= line)
+        return f"cell {number}, line {line - start + 1}"
 
 
 def read_learner_file(path: str | Path) -> LearnerSource:
     """The kept statements of a .py or .ipynb file; ReadError naming the problem otherwise."""
     path = Path(path)
     text = _read_text(path)
-    cell_starts: tuple[int, ...] = ()
+    cell_starts: tuple[tuple[int, int], ...] = ()
     if path.suffix.lower() == ".ipynb":
         text, cell_starts = _notebook_code(path, text)
     elif path.suffix.lower() != ".py":
         raise ReadError(f"{path}: not a .py file or a .ipynb notebook; give your assignment file")
-    source = LearnerSource(str(path), str(path), (), cell_starts)
+    source = LearnerSource(str(path), str(path), (), text, cell_starts)
     try:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as error:
@@ -59,7 +62,7 @@ def read_learner_file(path: str | Path) -> LearnerSource:
         raise ReadError(f"{path}, {line}: syntax error: {error.msg}; fix that line") from None
     except (ValueError, MemoryError, RecursionError) as error:
         raise ReadError(f"{path}: cannot be parsed ({error}); is it the assignment?") from None
-    return LearnerSource(str(path), str(path), kept_statements(tree), cell_starts)
+    return LearnerSource(str(path), str(path), kept_statements(tree), text, cell_starts)
 
 
 def kept_statements(tree: ast.Module) -> tuple[ast.stmt, ...]:
@@ -104,7 +107,7 @@ def _read_text(path: Path) -> str:
         raise ReadError(f"{path}, line {line}: not UTF-8 text; save the file as UTF-8") from None
 
 
-def _notebook_code(path: Path, text: str) -> tuple[str, tuple[int, ...]]:
+def _notebook_code(path: Path, text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """The code cells joined, magics and shell lines dropped (kept blank, so lines still count),
     and the joined source's first line of each code cell."""
     try:
@@ -119,15 +122,15 @@ def _notebook_code(path: Path, text: str) -> tuple[str, tuple[int, ...]]:
     if not isinstance(cells, list):
         raise ReadError(f"{path}: a notebook needs a list of cells; save it again from Jupyter")
     lines: list[str] = []
-    starts: list[int] = []
-    for cell in cells:
+    starts: list[tuple[int, int]] = []
+    for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         body = cell.get("source", "")
         body = "".join(body) if isinstance(body, list) else body
         if not isinstance(body, str):
             continue
-        starts.append(len(lines) + 1)
+        starts.append((len(lines) + 1, number))
         for line in body.splitlines():
             magic = line.lstrip().startswith(("%", "!"))
             lines.append("" if magic else line)

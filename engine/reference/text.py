@@ -80,7 +80,7 @@ def side_by_side(got, expected, at) -> list[str]:
     if got is None or expected is None:
         return []
     got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
-    if got.shape != expected.shape or got.size == 0:
+    if got.shape != expected.shape or got.ndim == 0 or got.size == 0:  # a number: said above
         return []
     got2, expected2 = np.atleast_2d(got), np.atleast_2d(expected)
     if got2.ndim > 2:

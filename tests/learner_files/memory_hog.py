@@ -1,4 +1,4 @@
-# A learner's week-3 assignment with one mistake: compute_cost allocates far too much.
+# A learner's week-3 assignment with one mistake: compute_cost allocates 648 MB it does not need.
 import numpy as np
 import copy
 import matplotlib.pyplot as plt
@@ -50,7 +50,7 @@ def forward_propagation(X, parameters):
 
 def compute_cost(A2, Y):
     m = Y.shape[1]
-    waste = np.ones((200_000, 200_000))
+    waste = np.ones((9000, 9000))  # 648 MB: more than a 256 MiB limit allows
     logprobs = np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), 1 - Y)
     cost = -np.sum(logprobs) / m
     cost = float(np.squeeze(cost))

@@ -14,7 +14,7 @@ import sys
 from engine.errors import StepnetError
 from engine.reference.check import check_file
 from engine.reference.report import FileReport
-from engine.reference.sandbox import DEFAULT_TIMEOUT
+from engine.reference.sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 from engine.reference.source import ReadError
 
 ALL_RIGHT, NOT_ALL_RIGHT, UNREADABLE = 0, 1, 2
@@ -36,6 +36,13 @@ def add_parser(commands, parser_class) -> None:
         metavar="SECONDS",
         help=f"time limit per function (default {DEFAULT_TIMEOUT:g})",
     )
+    check.add_argument(
+        "--memory",
+        type=int,
+        default=DEFAULT_MEMORY // 2**20,
+        metavar="MiB",
+        help=f"memory the learner's code may use (default {DEFAULT_MEMORY // 2**20})",
+    )
     check.set_defaults(run=_run)
 
 
@@ -44,15 +51,25 @@ def _run(args: argparse.Namespace) -> int:
         raise StepnetError("a served session runs no one's code: check is not available here")
     if not 0 < args.timeout <= MAX_TIMEOUT:
         raise StepnetError(f"--timeout {args.timeout:g}: give seconds above 0, at most 600")
-    return run_check(args.files, output_format=args.format, timeout=args.timeout)
+    if not 64 <= args.memory <= 64 * 2**10:
+        raise StepnetError(f"--memory {args.memory}: give MiB from 64 to 65536")
+    return run_check(
+        args.files, output_format=args.format, timeout=args.timeout, memory=args.memory * 2**20
+    )
 
 
-def run_check(files: list[str], *, output_format: str = "text", timeout: float) -> int:
+def run_check(
+    files: list[str],
+    *,
+    output_format: str = "text",
+    timeout: float = DEFAULT_TIMEOUT,
+    memory: int = DEFAULT_MEMORY,
+) -> int:
     status = ALL_RIGHT
     reports: list[FileReport | str] = []
     for path in files:
         try:
-            report = check_file(path, timeout=timeout)
+            report = check_file(path, timeout=timeout, memory=memory)
         except ReadError as error:
             status = UNREADABLE
             reports.append(str(error))
