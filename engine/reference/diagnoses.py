@@ -104,15 +104,6 @@ def _slope_from_tanh_of_Z1(params, cache, dZ2, m):
     return np.dot(params["W2"].T, dZ2) * (1 - np.tanh(cache["Z1"]) ** 2)
 
 
-def _dW2_for_W2(params, cache, dZ2, m):
-    dW2 = np.dot(dZ2, np.asarray(cache["A1"]).T) / m
-    return np.dot(dW2.T, dZ2) * (1 - np.asarray(cache["A1"]) ** 2)
-
-
-def _extra_mean_in_dZ1(params, cache, dZ2, m):
-    return (1 / m) * np.dot(params["W2"].T, dZ2) * (1 - np.asarray(cache["A1"]) ** 2)
-
-
 def _forward_with(hidden, output, *, biases: bool = True):
     def compute(case: Case) -> dict[str, np.ndarray]:
         X, params = case.args
@@ -134,10 +125,17 @@ def _cost_terms(case: Case) -> tuple[np.ndarray, np.ndarray, int]:
 
 def _half_cross_entropy(case: Case) -> list[dict]:
     A2, Y, m = _cost_terms(case)
-    return [
-        {"cost": -float(np.sum(Y * np.log(A2))) / m},
-        {"cost": -float(np.sum((1 - Y) * np.log(1 - A2))) / m},
-    ]
+    state = PlainState(np.zeros((1, m)), Y, _NO_NETWORK, get_activation("tanh"), 0)
+    state.set("A2", A2)
+    the_ones = get_mistake("half-cross-entropy").computation("cost")(state)
+    # the catalogue leaves out the (1 − Y) half; a learner may leave out the other one
+    the_zeros = -float(np.sum((1 - Y) * np.log(1 - A2))) / m
+    return [{"cost": the_ones}, {"cost": the_zeros}]
+
+
+# a cost needs no network, but a PlainState holds one: any of the right shapes will do
+_NO_NETWORK = {"W1": np.zeros((1, 1)), "b1": np.zeros((1, 1)), "W2": np.zeros((1, 1))}
+_NO_NETWORK["b2"] = np.zeros((1, 1))
 
 
 def _cost_matrix(case: Case) -> list[dict]:
@@ -199,14 +197,14 @@ DIAGNOSES: tuple[Diagnosis, ...] = (
         "dW2-for-W2",
         "backward_propagation",
         "your dZ1 uses dW2 where the slide has W2: dZ1 = np.dot(W2.T, dZ2) * (1 - A1²)",
-        _backward_with(_dW2_for_W2),
+        _catalogue_backward("dW2-for-W2"),
     ),
     Diagnosis(
         "extra-1-over-m-in-dZ1",
         "backward_propagation",
         "your dZ1 has a 1/m of its own, so {quantity} is m = {m} times too small: the 1/m "
         "belongs in dW1 and db1 only",
-        _backward_with(_extra_mean_in_dZ1),
+        _catalogue_backward("extra-1-over-m-in-dZ1"),
     ),
     # forward_propagation
     Diagnosis(
