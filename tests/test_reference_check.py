@@ -280,3 +280,44 @@ def test_engine_check_takes_the_functions_themselves():
 def statuses_of(checked) -> dict[str, tuple]:
     return {f.name: (f.status, f.first_wrong, f.diagnosis) for f in checked.functions
             if f.status != "correct"}  # fmt: skip
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below `pid`, from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, its in parents.items() if its == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def test_no_child_outlives_a_check_not_even_a_hanging_one():
+    import os
+
+    before = set(descendants(os.getpid()))
+    check_file(FILES / "hang.py", timeout=0.5)
+    assert set(descendants(os.getpid())) - before == set()
+
+
+def test_a_file_whose_definitions_hang_is_a_timeout_for_every_function(tmp_path):
+    import os
+
+    path = tmp_path / "spin.py"
+    # a class body runs when it is defined: this one never finishes
+    path.write_text(
+        "class Spin:\n    while True:\n        pass\n\ndef layer_sizes(X, Y):\n    pass\n"
+    )
+    before = set(descendants(os.getpid()))
+    checked = check_file(path, timeout=0.5)
+    assert {f.status for f in checked.functions} == {"timeout"}
+    assert checked.functions[0].message == "your file did not finish loading within 0.5 s"
+    assert set(descendants(os.getpid())) - before == set()

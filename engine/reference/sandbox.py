@@ -16,9 +16,11 @@ import copy
 import inspect
 import io
 import linecache
+import math
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -122,8 +124,10 @@ def run_functions(
                 break
     finally:
         receiver.close()
-        if loader.is_alive():
-            loader.kill()
+        # the loader leads a process group of its own, its workers in it: one signal ends a
+        # worker that hangs too, even when the loader is gone (an interrupted check)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(loader.pid, signal.SIGKILL)
         loader.join()
     if result.load_failure and len(result.outcomes) == len(result.found) and result.found:
         result.load_failure = None  # everything came back; only the goodbye was lost
@@ -173,6 +177,7 @@ def _error_fields(error) -> dict:
 
 
 def _loader_main(sender, load, cases, is_learner_file, where, timeout, memory) -> None:
+    os.setpgid(0, 0)  # see run_functions: the group is what the parent ends
     _confine(memory)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         try:
@@ -186,7 +191,15 @@ def _loader_main(sender, load, cases, is_learner_file, where, timeout, memory) -
         receiver, worker_sender = context.Pipe(duplex=False)
         worker = context.Process(
             target=_worker_main,
-            args=(worker_sender, name, namespace[name], cases[name], is_learner_file, where),
+            args=(
+                worker_sender,
+                name,
+                namespace[name],
+                cases[name],
+                is_learner_file,
+                where,
+                timeout,
+            ),
             name=f"stepnet-check-{name}",
         )
         worker.start()
@@ -283,7 +296,10 @@ def _first_line(node) -> str:
 # ---- in a worker
 
 
-def _worker_main(sender, name, function, cases, is_learner_file, where) -> None:
+def _worker_main(sender, name, function, cases, is_learner_file, where, timeout) -> None:
+    # a busy hang ends by itself, whatever happens to the processes watching it
+    seconds = math.ceil(timeout) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     warnings.simplefilter("ignore")  # numpy's warnings are not the learner's prints
     results = []
     for case in cases:
