@@ -106,6 +106,29 @@ EXPECTED = {
         "nn_model": ("timeout", None, None),
     },
     "memory_hog.py": {"compute_cost": ("error", None, None), "nn_model": ("error", None, None)},
+    "activations_swapped.py": {
+        "forward_propagation": ("wrong", "A1", "activations-swapped"),
+        "nn_model": BROKEN_NN,
+        "predict": ("wrong", "predictions", None),
+    },
+    "no_bias.py": {
+        "forward_propagation": ("wrong", "Z1", "no-bias"),
+        "nn_model": BROKEN_NN,
+        "predict": ("wrong", "predictions", None),
+    },
+    "cost_not_averaged.py": {"compute_cost": ("wrong", "cost", "cost-not-averaged")},
+    "cost_sign_flipped.py": {"compute_cost": ("wrong", "cost", "cost-sign-flipped")},
+    "cost_numpy_float.py": {"compute_cost": ("wrong", "cost", None)},
+    "no_scale.py": {
+        "initialize_parameters": ("wrong", "W1", "no-0.01-scale"),
+        "nn_model": BROKEN_NN,
+    },
+    # the course's v4 nn_model test has n_h = m = 4, where np.dot of two squares goes through
+    "dot_for_multiply.py": {
+        "backward_propagation": ("error", None, "dot-for-multiply"),
+        "nn_model": BROKEN_NN,
+    },
+    "sizes_as_list.py": {"layer_sizes": ("wrong", None, None)},
     "missing.py": {
         name: ("missing", None, None)
         for name in (
@@ -197,6 +220,14 @@ def test_memory_beyond_the_limit_is_the_functions_error():
 def test_prints_are_captured_and_kept_short():
     forward = report("prints.py").function("forward_propagation")
     assert forward.status == "correct" and forward.printed.startswith("Z1 is (4, 3)\n")
+
+
+def test_the_course_types_are_checked_too():
+    cost = report("cost_numpy_float.py").function("compute_cost")
+    assert cost.max_abs_diff == 0.0
+    assert cost.message.startswith("the cost is right but is float64: the course wants a Python")
+    sizes = report("sizes_as_list.py").function("layer_sizes")
+    assert sizes.message == "it returned a list: return a tuple"
 
 
 def test_a_dependent_function_points_at_the_broken_one():
