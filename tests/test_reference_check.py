@@ -352,3 +352,14 @@ def test_a_file_whose_definitions_hang_is_a_timeout_for_every_function(tmp_path)
     assert {f.status for f in checked.functions} == {"timeout"}
     assert checked.functions[0].message == "your file did not finish loading within 0.5 s"
     assert set(descendants(os.getpid())) - before == set()
+
+
+def test_sizes_typed_in_are_recognised():
+    checked = engine.check(layer_sizes=lambda X, Y: (2, 4, 1))
+    sizes = checked.function("layer_sizes")
+    assert (sizes.status, sizes.first_wrong, sizes.diagnosis) == (
+        "wrong",
+        "n_x",
+        "sizes-hard-coded",
+    )
+    assert "on the course test (every version) inputs" in sizes.message

@@ -160,7 +160,20 @@ def _unscaled_start(case: Case) -> dict[str, np.ndarray]:
             for name, value in case.expected.items()}  # fmt: skip
 
 
+def _flower_sizes(case: Case) -> dict[str, int]:
+    # the flower's sizes, (2, 4, 1), typed in instead of read from X and Y
+    return {"n_x": 2, "n_h": 4, "n_y": 1}
+
+
 DIAGNOSES: tuple[Diagnosis, ...] = (
+    # layer_sizes
+    Diagnosis(
+        "sizes-hard-coded",
+        "layer_sizes",
+        "your layer_sizes gives the flower's (2, 4, 1) whatever the data: read n_x from "
+        "X.shape[0] and n_y from Y.shape[0]",
+        _flower_sizes,
+    ),
     # backward_propagation
     Diagnosis(
         "no-1-over-m",
