@@ -262,6 +262,7 @@ def test_json_is_one_object_per_file_with_every_graded_function(capsys):
     for o in objects[:2]:
         assert [f["name"] for f in o["functions"]] == list(GRADED)
         assert all(list(f) == fields for f in o["functions"]) and o["ok"] is False
+        assert all("\n" not in f["message"] for f in o["functions"])
     missing = {f["name"]: f for f in objects[0]["functions"]}
     assert missing["predict"]["status"] == "missing" and missing["predict"]["max_abs_diff"] is None
     backward = {f["name"]: f for f in objects[1]["functions"]}["backward_propagation"]
