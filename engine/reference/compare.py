@@ -86,6 +86,11 @@ def first_difference(
 _MISSING = object()
 
 
+def compare_quantity(function: str, quantity: str, got: Mapping[str, object], reference):
+    """How `got[quantity]` differs from `reference`, or None if it agrees."""
+    return _compare(function, quantity, got.get(quantity, _MISSING), reference)
+
+
 def _compare(function: str, quantity: str, got, reference) -> Difference | None:
     expected = np.asarray(reference, dtype=np.float64)
     shown = "A2" if quantity == "A2 returned" else quantity
