@@ -88,8 +88,10 @@ def _report(file: str, loaded: sandbox.Loaded, timeout: float) -> FileReport:
     cases = all_cases()
     functions = []
     for name in GRADED:
-        if loaded.load_failure and name not in loaded.outcomes:
-            status = "timeout" if "within" in loaded.load_failure else "error"
+        if loaded.loaded and name not in loaded.found:
+            functions.append(FunctionReport(name, "missing", message=f"no function {name}"))
+        elif loaded.load_failure and name not in loaded.outcomes:
+            status = "timeout" if loaded.out_of_time else "error"
             functions.append(FunctionReport(name, status, message=loaded.load_failure))
         elif name not in loaded.found:
             functions.append(FunctionReport(name, "missing", message=f"no function {name}"))

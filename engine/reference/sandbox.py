@@ -64,6 +64,8 @@ class Loaded:
     skipped: list[str] = field(default_factory=list)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     load_failure: str | None = None  # set when the loader itself timed out or died
+    loaded: bool = False  # the file's definitions were run and the functions found
+    out_of_time: bool = False  # the load_failure is the time limit
 
 
 def run_functions(
@@ -96,10 +98,11 @@ def run_functions(
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not receiver.poll(remaining):
+                result.out_of_time = True
                 result.load_failure = (
-                    f"your file did not finish loading within {timeout:g} s"
-                    if not result.found and not result.outcomes
-                    else "checking stopped: the time limit ran out"
+                    "checking stopped: the time limit ran out"
+                    if result.loaded
+                    else f"your file did not finish loading within {timeout:g} s"
                 )
                 break
             try:
@@ -112,6 +115,7 @@ def run_functions(
                 break
             if "loaded" in message:
                 loaded = message["loaded"]
+                result.loaded = True
                 result.found = [str(name) for name in loaded.get("found", [])]
                 result.skipped = [str(line)[:200] for line in loaded.get("skipped", [])][:20]
                 # from now on, each found function has its own time limit
