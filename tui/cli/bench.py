@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 from rich.console import Console
 from rich.table import Table
 
@@ -20,12 +22,21 @@ def add_parser(commands, parser_class) -> None:
     bench.add_argument(
         "--app", action="store_true", help="time the app instead: step latency, run speed"
     )
+    bench.add_argument(
+        "--check",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="time stepnet check on a correct assignment instead (the corpus's, by default)",
+    )
     bench.set_defaults(run=_run)
 
 
 def _run(args) -> int:
     if args.repeats < 1:
         raise StepnetError(f"--repeats {args.repeats}: give 1 or more")
+    if args.check is not None:
+        return run_check_bench(args.check or None, args.repeats)
     if args.app:
         return run_app_bench()
     return run_bench([args.only] if args.only else ["flower", "scale"], args.repeats)
@@ -77,4 +88,23 @@ def run_app_bench(console: Console | None = None) -> int:
             f"run of {iterations:,} iterations inside the app, key to end, against the same "
             f"run headless: {100 * ratio:.0f}% of the headless speed (target ≥ 80%)"
         )
+    return 0
+
+
+def run_check_bench(file: str | None, repeats: int, console: Console | None = None) -> int:
+    from tui.benchmarks.check_speed import TARGET_SECONDS, measure_check
+
+    console = console or Console()
+    with console.status("timing stepnet check …"):
+        timing = measure_check(file, repeats)
+    mark = "✓" if timing.command_median < TARGET_SECONDS else "✗"
+    runs = ", ".join(f"{seconds:.2f}" for seconds in timing.command)
+    console.print(
+        f"stepnet check {timing.file.name}, the whole command: median "
+        f"{timing.command_median:.2f} s over {repeats} runs ({runs}) {mark} < {TARGET_SECONDS:g} s"
+    )
+    console.print(
+        f"check_file in one process: first {timing.first_in_process:.2f} s (the engine's "
+        f"answers too), then median {statistics.median(timing.next_in_process):.2f} s a file"
+    )
     return 0
