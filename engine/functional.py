@@ -46,7 +46,7 @@ def cost(A2: np.ndarray, Y: np.ndarray, *, Z2: np.ndarray | None = None) -> floa
     Y = as_labels(Y)
     if Z2 is not None:
         Z2 = np.asarray(Z2, dtype=np.float64)
-        return cross_entropy_from_logits(Z2, label_signs(Y), np.empty_like(Z2))
+        return cross_entropy_from_logits(Z2, label_signs(Y), np.empty((2, Z2.shape[1])))
     return cross_entropy(np.asarray(A2, dtype=np.float64), Y)
 
 

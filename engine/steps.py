@@ -2,10 +2,11 @@
 
 Each step names itself, its phase and layer, its formula in the slide's notation, the numpy line
 as the course writes it, its operands, and the kernel that computes it in place on a
-`Workspace`. The engine runs the kernels; the trace, the app and the docs read the rest. The
-course's numpy line and the kernel compute the same thing (tests evaluate the line and compare);
-the kernel differs only in writing into preallocated buffers and in the numerically safe forms
-noted beside it.
+`Workspace`: a few numpy calls, bound to the workspace's buffers once (`Plan`), which the event
+path runs one step at a time and the fast path a whole iteration at a time. The trace, the app
+and the docs read the rest. The course's numpy line and the kernel compute the same thing
+(tests evaluate the line and compare); the kernel differs only in writing into preallocated
+buffers and in the numerically safe forms noted beside it.
 
 Kernels work on one row per group of identical hidden units (see `engine.units`); only Z2, the
 one sum over hidden units, needs to know how many units each row stands for.

@@ -74,7 +74,7 @@ class Workspace:
         self.Z2 = np.empty((1, m))
         self.A2 = np.empty((1, m))
         self.dZ2 = np.empty((1, m))
-        self.cost_terms = np.empty((1, m))
+        self.cost_terms = np.empty((2, m))  # (1 − 2y)·z and its softplus: engine.loss
         self.Wb2_weighted = np.empty((1, groups + 1))
 
     def _make_views(self) -> None:
