@@ -25,7 +25,7 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     to float64: the overflow is the right answer, so its warning is silenced. Works in place
     when `out` is given.
     """
-    out = np.negative(z, out=out)
+    out = np.negative(z, out=out)  # the first call, which makes `out` when none is given
     with np.errstate(over="ignore"):
         for function, args in sigmoid_calls(out, out)[1:]:
             function(*args)

@@ -305,7 +305,7 @@ class Stepper:
         at_steps = {bp.step: bp for bp in breakpoints if bp.step is not None}
         one_by_one = bool(at_steps) or not self.has_fast_path
         conditions = [bp for bp in breakpoints if bp.condition is not None]
-        # the fast path's hot loop: forty thousand of these a second on the flower, so what
+        # the fast path's hot loop: fifty thousand of these a second on the flower, so what
         # it reads is held in locals and the iteration's calls run inline
         ws, history, start_theta = self.ws, self.history, self._start_theta
         calls = None if one_by_one else plan_of(ws).iteration
