@@ -47,7 +47,7 @@ def cost(A2: np.ndarray, Y: np.ndarray, *, Z2: np.ndarray | None = None) -> floa
     Y = as_labels(Y)
     if Z2 is not None:
         Z2 = _as_row(Z2, "Z2", Y.shape[1])
-        return cross_entropy_from_logits(Z2, label_signs(Y), np.empty_like(Z2))
+        return cross_entropy_from_logits(Z2, label_signs(Y), np.empty((2, Z2.shape[1])))
     return cross_entropy(_as_row(A2, "A2", Y.shape[1]), Y)
 
 
