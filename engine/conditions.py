@@ -196,9 +196,10 @@ def at_step(name: str) -> Breakpoint:
 # point), so a long run of digits that fails to match is given up in linear time: the older
 # `\d+\.?\d*` could split the run between its two parts in every way, quadratic in its length.
 _NUMBER = r"([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)"
-# The longest form ("saturated > 0.8", "grad norm < 1e-4") is a few dozen characters; a longer
-# text is refused before any pattern sees it, whatever a session file or lesson holds.
-MAX_CONDITION_LENGTH = 80
+# The longest form ("saturated > 0.8", "grad norm < 1e-4") is a few dozen characters, and a
+# condition on a watch (a 200-character expression at most) needs room for its comparison; a
+# longer text is refused before any pattern sees it, whatever a session file or lesson holds.
+MAX_CONDITION_LENGTH = 256
 _STEPS_BY_LOWER = {name.lower(): name for name in STEP_NAMES}
 
 

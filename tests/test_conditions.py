@@ -449,7 +449,7 @@ def test_a_long_run_of_digits_is_refused_at_once_with_one_line():
     assert time.perf_counter() - started < 0.05
     message = str(raised.value)
     assert "\n" not in message
-    assert "breakpoint of 20,013 characters: keep it under 80" in message
+    assert "breakpoint of 20,013 characters: keep it under 256" in message
 
 
 def test_the_number_pattern_is_linear_even_past_the_length_bound():

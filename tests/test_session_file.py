@@ -480,7 +480,7 @@ def deleter(*keys):
         (setter("watches", ["X.__class__"]), "attribute '__class__' not allowed"),
         (setter("watches", None), "watches should be a list of texts"),
         (setter("watches", ["W1"] * 13), "it has 13 watches; a session keeps 12 at most"),
-        (setter("breakpoints", ["grad norm < " + "1" * 20_000]), "keep it under 80"),
+        (setter("breakpoints", ["grad norm < " + "1" * 20_000]), "keep it under 256"),
         (setter("selection", [1]), "selection should be null or [row, col]"),
         (setter("selection", [1, -2]), "selection should be null or [row, col]"),
         (setter("selection", [1, 2.0]), "selection should be null or [row, col]"),
