@@ -192,7 +192,14 @@ def at_step(name: str) -> Breakpoint:
 # ---- the prompt's little language
 
 
-_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)"
+# Each digit can belong to one part only (whole digits, then an optional fraction after the
+# point), so a long run of digits that fails to match is given up in linear time: the older
+# `\d+\.?\d*` could split the run between its two parts in every way, quadratic in its length.
+_NUMBER = r"([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)"
+# The longest form ("saturated > 0.8", "grad norm < 1e-4") is a few dozen characters, and a
+# condition on a watch (a 200-character expression at most) needs room for its comparison; a
+# longer text is refused before any pattern sees it, whatever a session file or lesson holds.
+MAX_CONDITION_LENGTH = 256
 _STEPS_BY_LOWER = {name.lower(): name for name in STEP_NAMES}
 
 
@@ -231,6 +238,11 @@ def parse_condition(text: str) -> Breakpoint:
     """
     if not isinstance(text, str):
         raise StepnetError(f"a breakpoint is text, not {type(text).__name__}: {ACCEPTED_FORMS}")
+    if len(text) > MAX_CONDITION_LENGTH:
+        raise StepnetError(
+            f"breakpoint of {len(text):,d} characters: keep it under {MAX_CONDITION_LENGTH} "
+            f"and use {ACCEPTED_FORMS}"
+        )
     normal = " ".join(text.strip().lower().replace("_", " ").split())
     step = _STEP_FORM.fullmatch(normal)
     if step is not None and step[1] in _STEPS_BY_LOWER:  # before the rest: "cost" is a step

@@ -18,10 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.data.npy_header import ArrayTooLarge, array_bytes
 from engine.errors import StepnetError
 from engine.shapes import PARAMETER_NAMES
 from engine.validation import check_hidden_units
 
+# W1 of 64 hidden units by 100,000 features is 51 MiB: anything larger is no one's network
+MAX_PARAMETER_BYTES = 64 * 2**20
 INIT_CHOICES = "random, zeros, constant:C (for example constant:0.5) or a path to a .npz file"
 
 
@@ -119,13 +122,33 @@ def load_parameters(path: str | os.PathLike, *, n_x: int, n_h: int) -> dict[str,
         raise StepnetError(f"parameters file {path} {what}: give an .npz file with W1, b1, W2, b2")
     try:
         with np.load(path, allow_pickle=False) as archive:
-            params = {name: archive[name] for name in archive.files}
+            # only the four parameters are read, each after its header is checked: an extra
+            # member of 4 GB, or a header declaring 149 GiB, costs nothing
+            params = {
+                name: _parameter(archive, name, path)
+                for name in PARAMETER_NAMES
+                if name in archive.files
+            }
+    except StepnetError:
+        raise  # a member refused by its header: said already
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
         raise StepnetError(
             f"parameters file {path} is not a readable .npz archive ({error}); "
             "write one with numpy.savez(path, W1=…, b1=…, W2=…, b2=…)"
         ) from None
     return check_parameters(params, n_x=n_x, n_h=n_h, source=f"parameters file {path}")
+
+
+def _parameter(archive: np.lib.npyio.NpzFile, name: str, path: Path) -> np.ndarray:
+    member = name if name in archive.zip.namelist() else f"{name}.npy"
+    try:
+        array_bytes(archive.zip, member, MAX_PARAMETER_BYTES)
+    except ArrayTooLarge as problem:
+        raise StepnetError(
+            f"parameters file {path}: {name} {problem}; save W1, b1, W2, b2 for the network "
+            "you mean"
+        ) from None
+    return archive[name]
 
 
 def save_parameters(path: str | os.PathLike, params: Mapping[str, np.ndarray]) -> Path:

@@ -436,3 +436,40 @@ def test_a_run_with_every_quiet_condition_still_runs_to_the_end():
     result = s.run(500, breakpoints=[make() for make in ALL_QUIET if make is not unit_saturated])
     assert result.reason == "done"
     assert result.iterations == 500
+
+
+# ---- hostile text: bounded in time (issue 12)
+
+
+def test_a_long_run_of_digits_is_refused_at_once_with_one_line():
+    # 20k characters took 4.9 s before: the number's pattern backtracked quadratically
+    started = time.perf_counter()
+    with pytest.raises(StepnetError) as raised:
+        parse_condition("grad norm < " + "1" * 20_000 + "x")
+    assert time.perf_counter() - started < 0.05
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "breakpoint of 20,013 characters: keep it under 256" in message
+
+
+def test_the_number_pattern_is_linear_even_past_the_length_bound():
+    # the pattern on its own, on 200k digits: a backtracking one would take minutes
+    from engine.conditions import _FORMS
+
+    pattern = _FORMS[2][0]
+    started = time.perf_counter()
+    assert pattern.fullmatch("grad norm < " + "1" * 200_000 + "x") is None
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("grad norm < 1.", "grad norm < 1.0"),
+        ("grad norm < .5", "grad norm < 0.5"),
+        ("grad norm < 12.25e-3", "grad norm < 0.01225"),
+        ("saturated > 0.8", "saturated > 0.8"),
+    ],
+)
+def test_numbers_still_read_in_every_form(text, label):
+    assert parse_condition(text).label == label

@@ -15,12 +15,8 @@ from tui.cli.main import build_parser, main
 from tui.serve.child import CODE_ROOT, child_command, child_environment, clamp_size
 from tui.serve.confinement import EngineCaps
 from tui.serve.limits import describe_duration, parse_duration
-from tui.serve.ssh_keys import (
-    fingerprint,
-    load_or_create_host_key,
-    read_authorized_keys,
-    read_password,
-)
+from tui.serve.password_file import read_password
+from tui.serve.ssh_keys import fingerprint, load_or_create_host_key, read_authorized_keys
 
 
 def test_the_child_runs_this_stepnet_confined(tmp_path):
@@ -51,6 +47,7 @@ def test_the_child_gets_a_fresh_environment_not_the_servers(tmp_path, monkeypatc
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
         "PYTHONPATH": CODE_ROOT,
+        "MALLOC_ARENA_MAX": "2",  # keeps threads' arenas within the child's memory limit
         "COLORTERM": "truecolor",
         "NO_COLOR": "1",
     }

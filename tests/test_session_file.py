@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -459,7 +460,8 @@ def deleter(*keys):
         (setter("cursor", "12"), "cursor should be a whole number"),
         (setter("cursor", -3), "cursor should be a whole number"),
         (setter("cursor", 12.0), "cursor should be a whole number"),
-        (setter("cursor", 10**30), "cursor should be a whole number"),
+        (setter("cursor", 10**30), "is past iteration 1,000,000, the last a session resumes at"),
+        (setter("cursor", 15_000_000_000), "cursor 15,000,000,000 is past iteration 1,000,000"),
         (setter("config", [1, 2]), "config should be an object"),
         (setter("config", "hidden", "4"), "config hidden should be a number"),
         (setter("config", "hidden", True), "config hidden should be a number"),
@@ -477,6 +479,8 @@ def deleter(*keys):
         (setter("breakpoints", ["cost falls"]), "cannot read breakpoint 'cost falls'"),
         (setter("watches", ["X.__class__"]), "attribute '__class__' not allowed"),
         (setter("watches", None), "watches should be a list of texts"),
+        (setter("watches", ["W1"] * 13), "it has 13 watches; a session keeps 12 at most"),
+        (setter("breakpoints", ["grad norm < " + "1" * 20_000]), "keep it under 256"),
         (setter("selection", [1]), "selection should be null or [row, col]"),
         (setter("selection", [1, -2]), "selection should be null or [row, col]"),
         (setter("selection", [1, 2.0]), "selection should be null or [row, col]"),
@@ -590,3 +594,43 @@ def test_any_json_in_any_field_loads_or_raises_stepnet_error(tmp_path_factory, k
         assert "\n" not in str(error)
     else:
         assert isinstance(session, SessionData)
+
+
+# ---- files that are not sessions at all (issue 12): bounded in time and memory
+
+
+def refused_quickly(path) -> str:
+    started = time.perf_counter()
+    with pytest.raises(StepnetError) as error:
+        load_session(path)
+    assert time.perf_counter() - started < 1.0
+    message = str(error.value)
+    assert "\n" not in message and str(path) in message
+    return message
+
+
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path):
+    # open() on a FIFO waits for a writer: --resume hung
+    path = tmp_path / "pipe.json"
+    os.mkfifo(path)
+    assert "is not a regular file (a pipe or a device?)" in refused_quickly(path)
+
+
+def test_a_link_to_dev_zero_is_refused_not_read_forever(tmp_path):
+    path = tmp_path / "zero.json"
+    path.symlink_to("/dev/zero")
+    assert "is not a regular file" in refused_quickly(path)
+
+
+def test_a_large_file_is_refused_from_its_size_before_any_read(tmp_path):
+    # a 198 MB session file took 5 GB and 23 s before its one-line error; sparse here
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as handle:
+        handle.truncate(198 * 2**20)
+    message = refused_quickly(path)
+    assert "is 198 MiB or more, more than a session can be (16 MiB)" in message
+
+
+def test_a_path_with_nul_is_one_line(tmp_path):
+    message = refused_quickly(str(tmp_path / "a\0b.json"))
+    assert "is not a valid path" in message

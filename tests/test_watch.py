@@ -493,6 +493,70 @@ def test_random_well_formed_expressions_give_a_value_or_a_one_line_reason(text):
     check_never_breaks(text)
 
 
+# ---- what a session's watches may cost (issue 12)
+
+HOSTILE = "(X.T@X)[X.T@X>-9]*X.T[:62,:1]"  # 29 characters, 9.2 million elements on the flower
+
+
+def stepped_session():
+    from tui.session.session import Session
+
+    session = Session(RunConfig())
+    for _ in range(STEPS_PER_ITERATION + 2):
+        session.step()
+    return session
+
+
+def test_a_session_keeps_a_dozen_watches_and_says_so_at_the_thirteenth():
+    from tui.session.watch import MAX_WATCHES
+
+    session = stepped_session()
+    for _ in range(30):
+        session.add_watch(HOSTILE)
+    assert len(session.watches) == MAX_WATCHES == 12
+    assert session.message == "12 watches at most: remove some first (command palette)"
+
+
+def test_hostile_watches_cost_a_view_little_time_and_memory():
+    # 30 such watches took a served child from 60 MB to 2.1 GB and each View 4.8 s
+    import time
+    import tracemalloc
+
+    session = stepped_session()
+    for _ in range(12):
+        session.add_watch(HOSTILE)
+    tracemalloc.start()
+    started = time.perf_counter()
+    view = session.view()
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert elapsed < 1.0
+    assert peak < 64 * 2**20  # numpy's arrays are traced: one evaluation's worth at most
+    assert all("(62, 148664) would have 9,217,168" in line.value.summary() for line in view.watches)
+    session.step()  # and the session goes on
+    assert session.view().cursor == STEPS_PER_ITERATION + 3
+
+
+def test_one_evaluation_may_make_only_so_much_in_all():
+    # each part (400, 400) fits the single-result cap; nine sums of them together do not
+    text = "+".join(["exp(X.T@X)"] * 9)
+    result = Watch.parse(text).evaluate({"X": flower()[0]})
+    assert not result.ok
+    assert "the watch would make 4,160,000 elements in all (at most 4,000,000)" in result.error
+
+
+def test_a_view_keeps_the_summary_of_an_array_never_the_array():
+    session = stepped_session()
+    session.add_watch("W1")
+    session.add_watch("abs(W1).max()")
+    array_line, number_line = session.view().watches
+    assert array_line.value.value is None
+    assert array_line.value.summary().startswith("(4, 2) ")
+    assert array_line.value.ok
+    assert isinstance(number_line.value.value, float)
+
+
 def test_the_collapse_a_watch_reads_is_the_one_diagnostics_computes():
     """W' and b' are the iteration's starting W2·W1 and W2·b1 + b2, which give A2 exactly as
     σ(W'X + b') when g is linear."""

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from engine.data.npy_header import ArrayTooLarge, array_bytes
 from engine.errors import StepnetError
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -162,30 +163,33 @@ class _BadCell(Exception):
 def _parse_csv(reader: Iterator[list[str]], shown: str) -> tuple[np.ndarray, np.ndarray]:
     columns = _read_header(reader, shown)
     n_columns = len(columns.names)
-    # A flat array of doubles: 8 bytes per cell however many rows the file has.
-    cells = array("d")
+    # One flat array of doubles per column, 8 bytes a cell however many rows the file has:
+    # the file is read a line at a time, and never held whole, as text or as Python floats.
+    cells = [array("d") for _ in range(n_columns)]
     m = 0
     for row in reader:
         if _is_blank(row):
             continue
         m += 1
-        where = f"{shown} line {reader.line_num} (example {m})"
         if len(row) != n_columns:
             raise StepnetError(
-                f"{where} has {len(row)} cells but the header has {n_columns} columns: "
-                "give every line one value per column"
+                f"{shown} line {reader.line_num} (example {m}) has {len(row)} cells but the "
+                f"header has {n_columns} columns: give every line one value per column"
             )
         for k, cell in enumerate(row):
             try:
-                cells.append(_label_value(cell) if k == columns.label else _feature_value(cell))
+                cells[k].append(_label_value(cell) if k == columns.label else _feature_value(cell))
             except _BadCell as bad:
+                where = f"{shown} line {reader.line_num} (example {m})"
                 raise StepnetError(f"{where}, column {columns.shown(k)}: {bad}") from None
     if m == 0:
         raise StepnetError(f"{shown} has a header but no data rows: add one example per line")
-    table = np.frombuffer(cells, dtype=np.float64).reshape(m, n_columns)
+    Y = np.frombuffer(cells[columns.label], dtype=np.float64).copy().reshape(1, m)
     features = [k for k in range(n_columns) if k != columns.label]
-    X = table[:, features].T
-    Y = table[:, columns.label].reshape(1, m)
+    X = np.empty((len(features), m))
+    for row, k in enumerate(features):
+        X[row] = np.frombuffer(cells[k], dtype=np.float64)
+        cells[k] = array("d")  # let each column go once copied: at most 1 column over X
     return X, Y
 
 
@@ -277,8 +281,8 @@ def _read_npz(path: Path, shown: str, max_bytes: int) -> tuple[np.ndarray, np.nd
             with archive:
                 _check_keys(archive, shown)
                 _check_expanded_size(archive, shown, max_bytes)
-                X = _member(archive, "X", shown)
-                Y = _member(archive, "Y", shown)
+                X = _member(archive, "X", shown, max_bytes)
+                Y = _member(archive, "Y", shown, max_bytes)
     except OSError as error:
         raise _unreadable(shown, error) from None
     X = _checked_X(X, shown)
@@ -320,7 +324,14 @@ def _check_expanded_size(archive: np.lib.npyio.NpzFile, shown: str, max_bytes: i
         )
 
 
-def _member(archive: np.lib.npyio.NpzFile, key: str, shown: str) -> np.ndarray:
+def _member(archive: np.lib.npyio.NpzFile, key: str, shown: str, max_bytes: int) -> np.ndarray:
+    member = key if key in archive.zip.namelist() else f"{key}.npy"
+    try:
+        array_bytes(archive.zip, member, max_bytes)  # before numpy allocates what it declares
+    except ArrayTooLarge as problem:
+        raise StepnetError(
+            f"{shown} array {key} {problem}: save the archive again, with fewer examples"
+        ) from None
     try:
         return archive[key]
     except ValueError as error:

@@ -52,6 +52,7 @@ class Load:
     seconds: float
     cores: float  # CPU of the server and every app, in cores (1.0 = one core busy)
     rss_per_session: float  # bytes: the mean VmRSS of one session's app
+    private_per_session: float  # bytes: the mean of what no other process shares (smaps)
     server_rss: float  # bytes: the server process itself
     latency_median: float  # seconds from a key to the first byte of its answer
     latency_p90: float
@@ -138,6 +139,26 @@ def _rss_bytes(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _private_bytes(pid: int) -> int:
+    """What only this process holds: pages shared with the warm process it was forked from,
+    or with its siblings, are not counted (Private_Clean + Private_Dirty)."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return total
+
+
+def _is_warm_process(pid: int) -> bool:
+    try:
+        return b"tui.serve.warm_start" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 class _Client:
@@ -233,7 +254,9 @@ async def _load(server: _Server, sessions: int, seconds: float) -> Load:
         await asyncio.gather(*(client.settled() for client in clients))
         start_seconds = time.monotonic() - connecting
         pids = server.processes()
-        apps = [pid for pid in pids if pid != server.process.pid]
+        # the sessions, without the server and the warm process they are forked from
+        warm = [pid for pid in _children(server.process.pid) if _is_warm_process(pid)]
+        apps = [pid for pid in pids if pid != server.process.pid and pid not in warm]
         cpu_before, started = sum(map(_cpu_seconds, pids)), time.monotonic()
         latencies: list[float] = []
 
@@ -251,6 +274,7 @@ async def _load(server: _Server, sessions: int, seconds: float) -> Load:
         elapsed = time.monotonic() - started
         cores = (sum(map(_cpu_seconds, pids)) - cpu_before) / elapsed
         rss = [_rss_bytes(pid) for pid in apps]
+        private = [_private_bytes(pid) for pid in apps]
     finally:
         await asyncio.gather(*(client.close() for client in clients))
     latencies.sort()
@@ -260,6 +284,7 @@ async def _load(server: _Server, sessions: int, seconds: float) -> Load:
         elapsed,
         cores,
         statistics.mean(rss) if rss else 0.0,
+        statistics.mean(private) if private else 0.0,
         _rss_bytes(server.process.pid),
         statistics.median(latencies),
         latencies[int(0.9 * (len(latencies) - 1))],

@@ -45,6 +45,8 @@ def run_app(
         from tui.serve.confined_app import ConfinedApp, ConfinedSession
 
         app = ConfinedApp(ConfinedSession(config, confinement=confinement))
+        # once the setup is checked (a refusal prints plainly), before the app takes memory
+        confinement.limit_this_process()
     else:
         session = Session.resume(resume) if resume else Session(config)
         from tui.app.app import StepnetApp
@@ -68,6 +70,7 @@ def run_app_in_lesson(lesson: Lesson, confinement: Confinement | None = None) ->
         # loads the data before the screen switches over
         player = LessonPlayer(lesson, new_session=confined_sessions(confinement))
         app = ConfinedApp(player.session, lesson=player)
+        confinement.limit_this_process()
     else:
         player = LessonPlayer(lesson)
         app = StepnetApp(player.session, lesson=player)

@@ -66,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         # the reader (say `| head`) has gone: stop quietly, as Unix tools do
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream for good
         return 0
+    except Exception:
+        if not getattr(args, "served", False):
+            raise
+        # a student's terminal never gets a traceback, with the server's paths in it
+        print("stepnet: this session could not go on; connect again to start anew", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

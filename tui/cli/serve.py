@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.errors import StepnetError
 from tui.serve.confinement import EngineCaps
+from tui.serve.gate import GateLimits
 from tui.serve.limits import ClassLimits, parse_duration
 
 LOOPBACK = "127.0.0.1"
@@ -47,9 +48,15 @@ def add_parser(commands, parser_class) -> None:
     )
 
     web = kinds.add_parser(
-        "web", help="each browser tab gets a private stepnet (no authentication: see README)"
+        "web", help="each browser tab gets a private stepnet (a class code with --password-file)"
     )
     _add_common_options(web, port=8000)
+    web.add_argument(
+        "--password-file",
+        type=Path,
+        metavar="FILE",
+        help="ask for the class code on this file's first line before any session starts",
+    )
     web.add_argument(
         "--public-url",
         metavar="URL",
@@ -123,6 +130,21 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
         metavar="TIME",
         help="the longest a session may last (default 3h)",
     )
+    gate = GateLimits()
+    for option, value, what in (
+        ("--max-logging-in", gate.unauthenticated, "connections logging in at once, in all"),
+        (
+            "--max-logging-in-per-address",
+            gate.unauthenticated_per_address,
+            "connections logging in at once from one address (a class behind one NAT shares one)",
+        ),
+        (
+            "--max-wrong-passwords",
+            gate.failures_per_address,
+            "wrong passwords from one address in 10 minutes before it is turned away",
+        ),
+    ):
+        parser.add_argument(option, type=int, default=value, metavar="N", help=f"{what} ({value})")
     for option, value, what in (
         ("--max-hidden", caps.max_hidden, "hidden units n_h"),
         ("--max-examples", caps.max_examples, "examples m"),
@@ -142,16 +164,17 @@ def run_serve(args: argparse.Namespace) -> int:
         _require("asyncssh", "serve bench")
         return run_serve_bench(args.sessions, args.seconds, args.steps)
     limits = _limits_from(args)
+    gate = gate_limits_from(args)
     lesson = _checked_lesson(args.lesson, limits.caps) if args.lesson else None
     if args.serve_kind == "ssh":
         _require("asyncssh", "serve ssh")
         from tui.serve.ssh_server import serve_ssh
 
-        return _until_stopped(lambda stop: serve_ssh(args, limits, lesson, stop))
+        return _until_stopped(lambda stop: serve_ssh(args, limits, lesson, stop, gate))
     _require("textual_serve", "serve web")
     from tui.serve.web_server import serve_web
 
-    return _until_stopped(lambda stop: serve_web(args, limits, lesson, stop))
+    return _until_stopped(lambda stop: serve_web(args, limits, lesson, stop, gate))
 
 
 def _limits_from(args: argparse.Namespace) -> ClassLimits:
@@ -167,6 +190,20 @@ def _limits_from(args: argparse.Namespace) -> ClassLimits:
         idle_seconds=args.idle_timeout,
         session_seconds=args.max_session_time,
         caps=EngineCaps(args.max_hidden, args.max_examples, args.max_iterations),
+    )
+
+
+def gate_limits_from(args: argparse.Namespace) -> GateLimits:
+    """Who may be logging in at once, and how many wrong passwords an address may send."""
+    for option in ("max_logging_in", "max_logging_in_per_address", "max_wrong_passwords"):
+        if getattr(args, option) < 1:
+            raise StepnetError(
+                f"--{option.replace('_', '-')} {getattr(args, option)}: give 1 or more"
+            )
+    return GateLimits(
+        unauthenticated=args.max_logging_in,
+        unauthenticated_per_address=args.max_logging_in_per_address,
+        failures_per_address=args.max_wrong_passwords,
     )
 
 
@@ -223,6 +260,10 @@ def _until_stopped(serve) -> int:
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s", force=True
     )
+    from tui.serve.log_lines import RepeatLimit
+
+    for handler in logging.getLogger().handlers:  # a flood of one line is told, not printed
+        handler.addFilter(RepeatLimit())
 
     async def main() -> int:
         stop = asyncio.Event()
@@ -255,6 +296,7 @@ def run_serve_bench(session_counts: list[int], seconds: float, steps: int) -> in
             f"{load.sessions} sessions at 120x40, each stepping once a second for "
             f"{load.seconds:.0f} s: CPU {load.cores:.2f} cores ({100 * load.cores / _cores():.0f}% "
             f"of this machine's {_cores()}); {load.rss_per_session / 2**20:.0f} MiB per session "
+            f"({load.private_per_session / 2**20:.0f} MiB of it unshared) "
             f"(server {load.server_rss / 2**20:.0f} MiB); key → first byte back: median "
             f"{1000 * load.latency_median:.0f} ms, 90th percentile "
             f"{1000 * load.latency_p90:.0f} ms over {load.steps} steps; all connecting at "

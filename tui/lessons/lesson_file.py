@@ -33,6 +33,7 @@ from engine.conditions import parse_condition
 from engine.config import RunConfig
 from engine.errors import StepnetError
 from engine.steps import STEP_NAMES
+from tui.session.small_file import NotSmallFile, read_small_file
 from tui.session.watch import ARRAY_NAMES, Watch
 
 # samples/ in the repository, installed as this package (pyproject.toml): files on disk in a
@@ -45,6 +46,10 @@ HIGHLIGHT_FORMS = "NAME, NAME row J, NAME column I, NAME entry J,I"
 QUIZ_KINDS = ("shape", "sign", "value")
 _TOP_KEYS = ("title", "slide", "setup", "quiz", "beats")
 _BEAT_KEYS = ("note", "setup", "run_to", "highlight", "claims", "sweep", "fails_with")
+
+
+# The shipped lessons are 2 to 8 KiB; a teacher's with long notes is still far below this
+MAX_LESSON_BYTES = 1 * 2**20
 
 
 class LessonError(StepnetError):
@@ -158,11 +163,12 @@ _WHOLE_NUMBER = re.compile(r"[0-9]+")  # str.isdigit() also takes '²', which in
 def load_lesson(path: str | Path) -> Lesson:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM from a Windows editor is fine
+        raw = read_small_file(path, MAX_LESSON_BYTES, "a lesson")
+        text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is fine
     except FileNotFoundError:
         raise LessonError(f"no lesson file {path}: check the path") from None
-    except IsADirectoryError:
-        raise LessonError(f"{path} is a folder: give a lesson's .toml file") from None
+    except NotSmallFile as problem:
+        raise LessonError(f"lesson file {path} {problem}") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         raise LessonError(f"cannot read lesson {path}: {reason}") from None
@@ -170,6 +176,12 @@ def load_lesson(path: str | Path) -> Lesson:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise LessonError(f"{path}: not valid TOML: {error}") from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise LessonError(
+            f"{path}: not valid TOML: nested too deeply; a lesson needs a few levels"
+        ) from None
+    except ValueError as error:  # an integer of thousands of digits, which Python refuses
+        raise LessonError(f"{path}: not valid TOML: {_first_line(error)}") from None
     return _Reader(path, text).lesson(document)
 
 
@@ -362,6 +374,12 @@ class _Reader:
 
 _STEPS = ", ".join(STEP_NAMES)
 _MATRICES = ", ".join(name for name in ARRAY_NAMES if name != "cost")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    line = lines[0] if lines else type(error).__name__
+    return line if len(line) <= 120 else line[:119] + "…"
 
 
 def _key_lines(text: str) -> dict[tuple, int]:

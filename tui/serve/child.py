@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import tui
+from tui.serve.child_limits import CHILD_MALLOC
 from tui.serve.confinement import EngineCaps
 
 TERMINALS = frozenset(
@@ -66,6 +67,7 @@ def child_environment(term: str | None, client_env: Mapping[str, str], home: Pat
         "PATH": "/usr/bin:/bin",
         "HOME": str(home),
         "PYTHONPATH": CODE_ROOT,
+        **CHILD_MALLOC,
     }
     if client_env.get("COLORTERM") in TRUE_COLOUR:
         environment["COLORTERM"] = client_env["COLORTERM"]

@@ -1,27 +1,36 @@
 """The app as a served student gets it: the same keys, kept inside a Confinement.
 
 Saving goes into the session's own folder, screenshots (which Textual writes to the server's
-disk) are off, and n_h and jumps to an iteration stay within the caps.
+disk) are off, and n_h and jumps to an iteration stay within the caps. Whatever an action
+raises becomes one line on the status bar and the session goes on: a student never sees a
+traceback, with the server's paths and locals in it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
 import numpy as np
+from rich.text import Text
 from textual.app import SystemCommand
 from textual.screen import Screen
 
 from engine.config import RunConfig
 from tui.app.app import StepnetApp
+from tui.serve.child_limits import cpu_time_up_message, on_cpu_time_up
 from tui.serve.confinement import Confinement
 from tui.session.session import MAX_HIDDEN_IN_APP, Session
 
 # Textual's own palette entry that writes an SVG into the server's working folder
 SCREENSHOT_COMMAND = "Screenshot"
+# Errors told on the status bar before the app gives up: one that repeats at every frame (a
+# panel that cannot draw) would otherwise never end
+MAX_ERRORS_TOLD = 20
+ENDED = "stepnet: this session hit an error; connect again to start a new one"  # one 80-column line
 
 
 class ConfinedSession(Session):
@@ -71,6 +80,72 @@ class ConfinedApp(StepnetApp):
             if command.title != SCREENSHOT_COMMAND:
                 yield command
 
+    errors_told = 0
+
+    def on_mount(self) -> None:
+        # Textual calls StepnetApp.on_mount too, as it calls every class's handler
+        loop = asyncio.get_running_loop()
+        message = cpu_time_up_message(self.session.confinement.caps.max_cpu_seconds)
+        # the signal comes between two bytecodes of whatever runs: exit from the loop instead
+        on_cpu_time_up(lambda: loop.call_soon_threadsafe(self._cpu_time_up, message))
+
+    def _cpu_time_up(self, message: str) -> None:
+        self.exit(return_code=3, message=message)
+
+    async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
+        # every key, palette entry and binding reaches its action here
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:  # told in one line; the session goes on
+            self._told(error)
+            return True
+
+    def push_screen(self, screen, callback=None, *args, **kwargs):
+        # what a prompt's answer leads to (save, add a watch) runs in its callback
+        if callback is not None:
+            answered = callback
+
+            def callback(result) -> None:
+                try:
+                    answered(result)
+                except Exception as error:  # as for actions
+                    self._told(error)
+
+        return super().push_screen(screen, callback, *args, **kwargs)
+
+    def _told(self, error: Exception) -> None:
+        """One line on the status bar; past MAX_ERRORS_TOLD (an error at every frame, say)
+        the app ends, in one line too."""
+        self.errors_told += 1
+        if self.errors_told > MAX_ERRORS_TOLD:
+            self._end_in_one_line()
+            return
+        try:
+            self._tell(what_went_wrong(error))
+        except Exception:  # the status bar itself cannot draw
+            self._end_in_one_line()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # anything else: Textual's own handler would print a rich traceback with locals; the
+        # message pump that raised has stopped, so the app ends, in one line
+        self._end_in_one_line()
+
+    def _fatal_error(self) -> None:
+        self._end_in_one_line()
+
+    def _end_in_one_line(self) -> None:
+        self._return_code = 1
+        if not self._exit_renderables:
+            self._exit_renderables.append(Text(ENDED))
+        self._close_messages_no_wait()
+
     def deliver_screenshot(self, *args, **kwargs) -> None:
         # every way to a screenshot (the palette, action_screenshot, a keymap) ends here
         self._tell("screenshots are off in a served session")
+
+
+def what_went_wrong(error: Exception) -> str:
+    """One line for the student: what failed, never where in the server's files."""
+    if isinstance(error, MemoryError):
+        return "not enough memory for that in a served session; the session goes on"
+    return f"that did not work ({type(error).__name__}); the session goes on"

@@ -17,6 +17,9 @@ from engine.config import RunConfig
 from engine.data import BUILTIN_DATASETS
 from engine.errors import StepnetError
 from engine.parameters import parse_init
+from tui.serve.child_limits import DEFAULT_CPU_SECONDS, DEFAULT_MEMORY_MIB, limit_this_process
+
+MIN_MEMORY_MIB = 256  # the app's own address space, with numpy and Textual loaded
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class EngineCaps:
     max_hidden: int = 64  # n_h: as the app allows anyway; every shipped lesson fits
     max_examples: int = 1000  # m: every built-in dataset has 400 or fewer
     max_iterations: int = 20_000  # a run, or a jump with g; twice the course's 10,000
+    max_memory_mib: int = DEFAULT_MEMORY_MIB  # the child's address space (child_limits.py)
+    max_cpu_seconds: int = DEFAULT_CPU_SECONDS  # the child's CPU time, a run's included
 
     def confine(self, config: RunConfig) -> RunConfig:
         """`config` if a served session may run it, with iterations capped; else StepnetError."""
@@ -56,6 +61,8 @@ class EngineCaps:
             f"--max-hidden={self.max_hidden}",
             f"--max-examples={self.max_examples}",
             f"--max-iterations={self.max_iterations}",
+            f"--max-memory={self.max_memory_mib}",
+            f"--max-cpu={self.max_cpu_seconds}",
         ]
 
 
@@ -74,6 +81,10 @@ class Confinement:
             raise StepnetError(f"cannot save as {typed!r}: give a file name such as session.json")
         return self.save_dir / name
 
+    def limit_this_process(self) -> None:
+        """The served child's own memory and CPU limits (tui/serve/child_limits.py)."""
+        limit_this_process(self.caps.max_memory_mib, self.caps.max_cpu_seconds)
+
 
 def add_confinement_options(parser: argparse.ArgumentParser) -> None:
     """The hidden options a server gives each student's app."""
@@ -84,6 +95,8 @@ def add_confinement_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-hidden", type=int, default=defaults.max_hidden, help=hidden)
     parser.add_argument("--max-examples", type=int, default=defaults.max_examples, help=hidden)
     parser.add_argument("--max-iterations", type=int, default=defaults.max_iterations, help=hidden)
+    parser.add_argument("--max-memory", type=int, default=defaults.max_memory_mib, help=hidden)
+    parser.add_argument("--max-cpu", type=int, default=defaults.max_cpu_seconds, help=hidden)
 
 
 def confinement_from(args: argparse.Namespace) -> Confinement | None:
@@ -92,7 +105,13 @@ def confinement_from(args: argparse.Namespace) -> Confinement | None:
         return None
     if not args.save_dir or not Path(args.save_dir).is_dir():
         raise StepnetError("--served needs --save-dir: an existing folder for this session")
-    caps = EngineCaps(args.max_hidden, args.max_examples, args.max_iterations)
-    if min(caps.max_hidden, caps.max_examples, caps.max_iterations) < 1:
+    caps = EngineCaps(
+        args.max_hidden, args.max_examples, args.max_iterations, args.max_memory, args.max_cpu
+    )
+    if min(caps.max_hidden, caps.max_examples, caps.max_iterations, caps.max_cpu_seconds) < 1:
         raise StepnetError(f"served caps must be 1 or more, not {caps}")
+    if caps.max_memory_mib < MIN_MEMORY_MIB:
+        raise StepnetError(
+            f"--max-memory {caps.max_memory_mib}: a session needs {MIN_MEMORY_MIB} MiB or more"
+        )
     return Confinement(Path(args.save_dir).resolve(), caps)

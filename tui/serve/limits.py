@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import resource
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,3 +68,17 @@ def class_full(open_now: int) -> str:
     """What a student is told when the session cap is reached."""
     are = "session is" if open_now == 1 else "sessions are"
     return f"the class is full: {open_now} {are} open; try again in a minute"
+
+
+def raise_descriptor_limit(wanted: int = 65536) -> int:
+    """Raise this process's open-file limit towards `wanted`, as far as its hard limit allows
+    (a soft limit of 256 or 1024 is common, and each session holds a few): the limit now."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if target > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass  # not allowed here: the soft limit stays, and the gate's caps still hold
+    return soft

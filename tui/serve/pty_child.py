@@ -69,6 +69,32 @@ class PtyChild:
         os.set_blocking(master, False)
         return cls(process, master, on_output)
 
+    @classmethod
+    async def start_warm(
+        cls,
+        warm,
+        command: Sequence[str],
+        *,
+        env: dict[str, str],
+        cwd: Path,
+        size: tuple[int, int],
+        on_output: Callable[[bytes], None],
+    ) -> PtyChild:
+        """As `start`, but forked from the warm process `warm` (tui/serve/warm_start.py):
+        `command` is `python -P -m tui ARGS`, of which the fork runs ARGS."""
+        master, terminal = os.openpty()
+        try:
+            _set_size(master, size)
+            argv = list(command[list(command).index("tui") + 1 :])
+            process = await warm.spawn(argv, env=env, cwd=cwd, stdio=[terminal])
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(terminal)  # the fork holds its own copy
+        os.set_blocking(master, False)
+        return cls(process, master, on_output)
+
     @property
     def pid(self) -> int:
         return self.process.pid

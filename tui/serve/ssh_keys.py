@@ -65,14 +65,3 @@ def read_authorized_keys(path: Path) -> asyncssh.SSHAuthorizedKeys:
         return asyncssh.import_authorized_keys(text)
     except (ValueError, asyncssh.KeyImportError) as error:
         raise StepnetError(f"authorized keys {path}: {error}") from None
-
-
-def read_password(path: Path) -> str:
-    """The class password: the first line of `path`."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise StepnetError(f"cannot read password file {path}: {error}") from None
-    if not lines or not lines[0].strip():
-        raise StepnetError(f"password file {path} is empty: write the class password on line 1")
-    return lines[0].strip()

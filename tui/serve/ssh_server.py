@@ -11,31 +11,38 @@ where, and for how long; never a key.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncssh
 
 from engine.errors import StepnetError
 from tui.serve.child import child_command, child_environment, clamp_size
-from tui.serve.limits import ClassLimits, class_full, until_done_or_time_up
+from tui.serve.gate import Gate, GateLimits
+from tui.serve.limits import (
+    ClassLimits,
+    class_full,
+    raise_descriptor_limit,
+    until_done_or_time_up,
+)
+from tui.serve.log_lines import shown
+from tui.serve.password_file import read_password
 from tui.serve.pty_child import PtyChild
 from tui.serve.ssh_keys import (
     HOST_KEY_TYPE,
     fingerprint,
     load_or_create_host_key,
     read_authorized_keys,
-    read_password,
 )
+from tui.serve.warm_start import WarmStarter
 
 log = logging.getLogger("stepnet.serve")
 
-LOGIN_TIMEOUT = 30  # seconds to authenticate; a class logs in with keys, in well under that
+LOGIN_TIMEOUT = 20  # seconds to authenticate; a class logs in with keys, in well under that
 # What the app turned on in the student's terminal, turned off again when the server ends a
 # session itself (the app had no chance to): keyboard protocol, mouse reports, bracketed paste,
 # resize reports, focus reports, then the normal screen and a visible cursor.
@@ -54,6 +61,8 @@ class SSHSettings:
     password: str | None  # the class password; None: no password log-in at all
     limits: ClassLimits
     lesson: str | None = None
+    gate: GateLimits = field(default_factory=GateLimits)
+    warm_start: bool = True  # fork sessions from a warm process (tui/serve/warm_start.py)
 
 
 class Classroom:
@@ -63,6 +72,8 @@ class Classroom:
         self.settings = settings
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.sessions: set[StudentSession] = set()
+        self.gate = Gate(settings.gate)
+        self.warm: WarmStarter | None = None  # forks sessions ready-imported; None: cold starts
 
     def child_pids(self) -> list[int]:
         return [session.child.pid for session in self.sessions if session.child is not None]
@@ -75,23 +86,40 @@ class StudentConnection(asyncssh.SSHServer):
         self._peer = "?"
         self._opened = time.monotonic()
         self._session: StudentSession | None = None
+        self._address = "?"
+        self._waiting = False  # counted by the gate: connected, not logged in yet
+        self._attempts = 0  # passwords tried on this connection
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         host, port = conn.get_extra_info("peername")[:2]
-        self._peer = f"{host}:{port}"
+        self._address, self._peer = str(host), f"{host}:{port}"
+        refused = self._classroom.gate.arrive(self._address)
+        if refused:
+            log.warning("refused a connection from %s: %s", self._peer, refused)
+            conn.abort()  # before the key exchange: no work, and the descriptor is freed
+            return
+        self._waiting = True
         self._classroom.connections.add(conn)
         log.info("connect from %s", self._peer)
 
+    def _stop_waiting(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self._classroom.gate.leave(self._address)
+
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._conn not in self._classroom.connections:
+            return  # turned away at the door: logged then
+        self._stop_waiting()
         self._classroom.connections.discard(self._conn)
         user = self._conn.get_extra_info("username") if self._conn else None
         log.info(
             "disconnect %s from %s after %.1f s%s",
-            user or "(not logged in)",
+            shown(user) if user else "(not logged in)",
             self._peer,
             time.monotonic() - self._opened,
-            f": {exc}" if exc else "",
+            f": {shown(exc)}" if exc else "",
         )
 
     def begin_auth(self, username: str) -> bool:
@@ -100,14 +128,24 @@ class StudentConnection(asyncssh.SSHServer):
     def password_auth_supported(self) -> bool:
         return self._classroom.settings.password is not None
 
-    def validate_password(self, username: str, password: str) -> bool:
+    async def validate_password(self, username: str, password: str) -> bool:
         expected = self._classroom.settings.password
         if expected is None:
             return False
-        return hmac.compare_digest(password.encode(), expected.encode())
+        self._attempts += 1
+        gate = self._classroom.gate
+        if await gate.check_password(self._address, username, password, expected, self._attempts):
+            return True
+        if self._attempts >= gate.limits.attempts_per_connection:
+            self._conn.disconnect(
+                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                f"{self._attempts} wrong passwords: connect again to try more",
+            )
+        return False
 
     def auth_completed(self) -> None:
-        log.info("login %s from %s", self._conn.get_extra_info("username"), self._peer)
+        self._stop_waiting()
+        log.info("login %s from %s", shown(self._conn.get_extra_info("username")), self._peer)
 
     def session_requested(self) -> StudentSession | bool:
         if self._session is not None and not self._session.closed:
@@ -121,7 +159,7 @@ class StudentSession(asyncssh.SSHServerSession):
 
     def __init__(self, classroom: Classroom, conn: asyncssh.SSHServerConnection) -> None:
         self._classroom = classroom
-        self._user = conn.get_extra_info("username")
+        self._user = shown(conn.get_extra_info("username"))  # as logged: escaped
         self._chan: asyncssh.SSHServerChannel | None = None
         self._term: str | None = None
         self._size: tuple[int, int] | None = None
@@ -150,7 +188,7 @@ class StudentSession(asyncssh.SSHServerSession):
         return False
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        log.info("refused %s the subsystem %s", self._user, subsystem)
+        log.info("refused %s the subsystem %s", self._user, shown(subsystem))
         return False
 
     def session_started(self) -> None:
@@ -184,14 +222,23 @@ class StudentSession(asyncssh.SSHServerSession):
             shutil.rmtree(home, ignore_errors=True)
 
     async def _start_child(self, limits: ClassLimits, home: Path) -> bool:
+        options = {
+            "env": child_environment(self._term, self._chan.get_environment(), home),
+            "cwd": home,
+            "size": self._size,
+            "on_output": self._chan.write,
+        }
+        command = child_command(home, limits.caps, self._classroom.settings.lesson)
+        warm = self._classroom.warm
         try:
-            self.child = await PtyChild.start(
-                child_command(home, limits.caps, self._classroom.settings.lesson),
-                env=child_environment(self._term, self._chan.get_environment(), home),
-                cwd=home,
-                size=self._size,
-                on_output=self._chan.write,
-            )
+            if warm is not None:
+                try:
+                    self.child = await PtyChild.start_warm(warm, command, **options)
+                except OSError as error:  # the warm process has gone: start this one cold
+                    log.error("warm start failed (%s); starting %s cold", error, self._user)
+                    self._classroom.warm = None
+            if self.child is None:
+                self.child = await PtyChild.start(command, **options)
         except OSError as error:
             log.error("could not start stepnet for %s: %s", self._user, error)
             self._end(1, "the server could not start stepnet; tell your teacher")
@@ -201,7 +248,7 @@ class StudentSession(asyncssh.SSHServerSession):
             self._user,
             self.child.pid,
             *self._size,
-            self._term,
+            shown(self._term),
         )
         return True
 
@@ -259,6 +306,15 @@ class SSHClassroom:
         settings = self.classroom.settings
         # asyncssh logs every channel and request at INFO; ours says what a teacher needs
         logging.getLogger("asyncssh").setLevel(logging.WARNING)
+        raise_descriptor_limit()
+        if settings.warm_start:
+            folder = Path(tempfile.gettempdir())
+            try:
+                self.classroom.warm = await WarmStarter.start(
+                    child_environment(None, {}, folder), folder
+                )
+            except (OSError, TimeoutError) as error:
+                log.error("no warm process (%s): each session starts cold", error)
         self._acceptor = await asyncssh.create_server(
             lambda: StudentConnection(self.classroom),
             settings.host,
@@ -290,9 +346,17 @@ class SSHClassroom:
         # each session's task sees its channel close, stops its child and cleans up
         tasks = [s.task for s in self.classroom.sessions if s.task is not None]
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self.classroom.warm is not None:
+            await self.classroom.warm.close()
 
 
-async def serve_ssh(args, limits: ClassLimits, lesson: str | None, stop: asyncio.Event) -> int:
+async def serve_ssh(
+    args,
+    limits: ClassLimits,
+    lesson: str | None,
+    stop: asyncio.Event,
+    gate: GateLimits | None = None,
+) -> int:
     """`stepnet serve ssh`: load or make the keys, serve until `stop` is set."""
     if args.authorized_keys is None and args.password_file is None:
         raise StepnetError(
@@ -307,6 +371,7 @@ async def serve_ssh(args, limits: ClassLimits, lesson: str | None, stop: asyncio
         password=args.password_file and read_password(args.password_file),
         limits=limits,
         lesson=lesson,
+        gate=gate or GateLimits(),
     )
     server = SSHClassroom(settings)
     try:

@@ -26,11 +26,14 @@ from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.view import View, WatchLine, take_view
-from tui.session.watch import Watch
+from tui.session.watch import MAX_WATCHES, Watch
 
 FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
 # cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
 MAX_HIDDEN_IN_APP = 64
+# What ] and [ may make α: 2**-20 to 2**10 around the course's 1.2. Beyond, a run only
+# overflows at once or stands still; pressed a thousand times, a key would reach inf or 0.0.
+LEARNING_RATE_RANGE = (1e-6, 1000.0)
 
 
 def _stopping_at_shape_errors(move):
@@ -122,7 +125,9 @@ class Session:
     def _watch_lines(self, view: View) -> tuple[WatchLine, ...]:
         state = DerivedState(view, self.config.learning_rate, state=self.stepper.state())
         return tuple(
-            WatchLine(watch.text, watch.evaluate(state, cursor=view.cursor), watch.history)
+            WatchLine(
+                watch.text, watch.evaluate(state, cursor=view.cursor).summarised(), watch.history
+            )
             for watch in self.watches
         )
 
@@ -234,7 +239,12 @@ class Session:
         self.message = f"n_h = {hidden}"
 
     def scale_learning_rate(self, factor: float) -> None:
-        self.restart(learning_rate=self.config.learning_rate * factor)
+        low, high = LEARNING_RATE_RANGE
+        rate = min(high, max(low, self.config.learning_rate * factor))
+        if rate == self.config.learning_rate:
+            self.message = f"α stays {rate:g} (keys go from {low:g} to {high:g})"
+            return
+        self.restart(learning_rate=rate)
         self.message = f"α = {self.config.learning_rate:g}"
 
     def set_mistake(self, name: str | None) -> None:
@@ -277,6 +287,9 @@ class Session:
         self.message = "all breakpoints removed"
 
     def add_watch(self, text: str) -> None:
+        if len(self.watches) >= MAX_WATCHES:
+            self.message = f"{MAX_WATCHES} watches at most: remove some first (command palette)"
+            return
         try:
             self.watches.append(Watch.parse(text))
         except StepnetError as error:

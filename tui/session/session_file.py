@@ -42,13 +42,21 @@ from engine.mistakes.factory import make_stepper
 from engine.parameters import check_parameters, parse_init
 from engine.shapes import PARAMETER_NAMES
 from engine.stepper import Breakpoint, Stepper
-from tui.session.watch import Watch
+from engine.steps import STEPS_PER_ITERATION
+from tui.session.small_file import NotSmallFile, read_small_file
+from tui.session.watch import MAX_WATCHES, Watch
 
 FORMAT = "stepnet-session"
 VERSION = 2
-MAX_FILE_BYTES = 256 * 2**20
+# A session is kilobytes: settings, a cursor, the texts typed, and for an --init file its four
+# parameters (64 hidden units × 10,000 features is some 13 MiB of JSON)
+MAX_FILE_BYTES = 16 * 2**20
 # A cursor past this is a damaged file, not a session: resuming it would take days.
-MAX_CURSOR = 2**53
+# Resuming replays every step to the cursor: a million iterations take the flower ~30 s; a
+# cursor of 15,000,000,000 took hours
+MAX_RESUMED_ITERATIONS = 10**6
+MAX_CURSOR = STEPS_PER_ITERATION * (MAX_RESUMED_ITERATIONS + 1)
+MAX_NAME_BYTES = 255  # NAME_MAX of every common file system
 _CONFIG_TYPES: dict[str, tuple[type, ...]] = {
     "data": (str,),
     "hidden": (int,),
@@ -155,6 +163,7 @@ def capture(
 def save_session(path: str | os.PathLike, session: SessionData) -> Path:
     """Write `session` to `path` atomically; StepnetError (and the old file untouched) if not."""
     path = Path(path)
+    _check_name(path, "save session to")
     text = _to_json(session, path)
     if path.is_dir():
         raise StepnetError(f"cannot save session to {path}: it is a folder; give a file name")
@@ -181,6 +190,20 @@ def save_session(path: str | os.PathLike, session: SessionData) -> Path:
                 os.unlink(temporary)
     _sync_folder(folder)
     return path
+
+
+def _check_name(path: Path, doing: str) -> None:
+    """StepnetError for a path no file system takes: a NUL in it, or a part longer than the
+    255 bytes file names hold (the system would say only 'invalid argument' or Errno 36)."""
+    shown = repr(str(path)[:60]) + ("…" if len(str(path)) > 60 else "")
+    if "\0" in str(path):
+        raise StepnetError(f"cannot {doing} {shown}: a file name cannot hold a NUL character")
+    longest = max((len(os.fsencode(part)) for part in path.parts), default=0)
+    if longest > MAX_NAME_BYTES:
+        raise StepnetError(
+            f"cannot {doing} {shown}: a name of {longest:,d} bytes is too long; "
+            f"file names hold {MAX_NAME_BYTES} at most"
+        )
 
 
 def _to_json(session: SessionData, path: Path) -> str:
@@ -253,16 +276,10 @@ def load_session(path: str | os.PathLike) -> SessionData:
     problem for a missing, foreign, damaged or newer file."""
     path = Path(path)
     where = f"session file {path}"
-    if path.is_dir():
-        raise StepnetError(f"{where} is a folder: give the session's .json file")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise StepnetError(
-                f"{where} is {size / 2**20:.0f} MiB, more than a session can be "
-                f"({MAX_FILE_BYTES // 2**20} MiB): is it the right file?"
-            )
-        raw = path.read_bytes()
+        raw = read_small_file(path, MAX_FILE_BYTES, "a session")
+    except NotSmallFile as problem:
+        raise StepnetError(f"{where} {problem}") from None
     except FileNotFoundError:
         raise StepnetError(
             f"{where} does not exist: check the name, or save a session first"
@@ -329,12 +346,19 @@ def _read_document(document: object) -> SessionData:
             raise _Problem(f"it has no {key!r}")
     config = _read_config(document["config"], version)
     cursor = document["cursor"]
-    if type(cursor) is not int or not 0 <= cursor <= MAX_CURSOR:
+    if type(cursor) is not int or cursor < 0:
         raise _wrong("cursor", "a whole number of steps ≥ 0", cursor)
+    if cursor > MAX_CURSOR:
+        raise _Problem(
+            f"cursor {cursor:,d} is past iteration {MAX_RESUMED_ITERATIONS:,d}, the last a "
+            "session resumes at"
+        )
     breakpoints = _read_texts(document["breakpoints"], "breakpoints")
     for text in breakpoints:
         _reread(parse_condition, text, "breakpoint")
     watches = _read_texts(document["watches"], "watches")
+    if len(watches) > MAX_WATCHES:
+        raise _Problem(f"it has {len(watches):,d} watches; a session keeps {MAX_WATCHES} at most")
     for text in watches:
         _reread(Watch.parse, text, "watch")
     selection = document["selection"]

@@ -5,7 +5,8 @@ in 'eval' mode and walked against an allow-list of node types; it is then comput
 interpreter over that tree. Nothing is ever handed to eval or exec, so a watch typed over SSH
 cannot run code: no attribute but `.T` and `.shape`, no call but the functions in FUNCTIONS, no
 names but the state's. Every operation checks the size of its result before numpy computes it
-(MAX_ELEMENTS, MAX_MATMUL_FLOPS, MAX_EXPONENT), so no watch can eat the machine either.
+(MAX_ELEMENTS, MAX_MATMUL_FLOPS, MAX_EXPONENT), and one evaluation may make at most
+MAX_EVALUATION_ELEMENTS in all its results together, so no watch can eat the machine either.
 
     Watch.parse(text)            the checked expression, or WatchError saying what is not allowed
     watch.evaluate(state)        a WatchValue: the value and one short line to show, or why not
@@ -40,7 +41,14 @@ from tui.session.formatting import number, shape
 MAX_TEXT_LENGTH = 200
 MAX_NODES = 120
 MAX_DEPTH = 40
-MAX_ELEMENTS = 10**7  # 80 MB of float64: any single result larger is refused
+MAX_ELEMENTS = 2 * 10**6  # 16 MB of float64: any single result larger is refused
+# Every result one evaluation makes, added up: 32 MB of float64 at most, however the parts
+# are chained. A watch's value is kept as its one-line summary (WatchValue.summarised), so a
+# session holds no watch's array, only MAX_WATCHES evaluations' worth of work per step.
+MAX_EVALUATION_ELEMENTS = 4 * 10**6
+# Every watch is computed again at every step: a dozen fits the panel and keeps a step's work
+# within 12 × MAX_EVALUATION_ELEMENTS, whatever the watches are.
+MAX_WATCHES = 12
 MAX_MATMUL_FLOPS = 10**9  # multiply-adds for one @, about a second at worst
 MAX_EXPONENT = 1024  # |b| in a ** b; float64 overflows past 2**1024 anyway
 HISTORY_LENGTH = 200
@@ -152,6 +160,14 @@ class WatchValue:
     value: object = None  # float, int, bool, a shape tuple or a numpy array
     error: str | None = None
     pending: bool = False
+    shown: str | None = None  # the summary, once the array it came from is let go
+
+    def summarised(self) -> WatchValue:
+        """The same value for a screen to keep: a number or a shape as it is, an array as the
+        one line that describes it (a View holds that, never the array)."""
+        if self.error is not None or not isinstance(self.value, np.ndarray):
+            return self
+        return WatchValue(shown=self.summary(), pending=self.pending)
 
     @property
     def ok(self) -> bool:
@@ -161,6 +177,8 @@ class WatchValue:
         """One short line: the value, or the reason there is none."""
         if self.error is not None:
             return self.error
+        if self.shown is not None:
+            return self.shown
         return describe(self.value, width)
 
     def __str__(self) -> str:
@@ -540,6 +558,7 @@ class _Interpreter:
     def __init__(self, text: str, env: Mapping[str, object]):
         self.text = text
         self.env = env
+        self.made = 0  # elements of every result made so far: MAX_EVALUATION_ELEMENTS at most
 
     def run(self, node: ast.expr) -> object:
         # numpy's floating-point warnings would print over the screen: 1/0 is inf, log(0) is
@@ -633,6 +652,10 @@ class _Interpreter:
             return target[index[0]]
         if np.ndim(target) == 0:
             raise self._fail(node, "a number has no elements to index")
+        if any(isinstance(part, np.ndarray) for part in index):
+            # a mask copies what it picks (slices only look): count it as made, at most the
+            # array's size
+            self._check_size(node, np.shape(target))
         return np.asarray(target)[index if len(index) > 1 else index[0]]
 
     def _index_part(self, node: ast.Subscript, part: ast.AST) -> object:
@@ -667,6 +690,7 @@ class _Interpreter:
             return tuple(np.shape(argument))
         array = _operand(argument)
         if name in ELEMENTWISE:
+            self._check_size(node, np.shape(array))
             return ELEMENTWISE[name](array)
         options: dict[str, object] = {}
         if len(args) == 2:
@@ -686,6 +710,13 @@ class _Interpreter:
                 node,
                 f"the result {shape(dims)} would have {size:,d} elements "
                 f"(at most {MAX_ELEMENTS:,d})",
+            )
+        self.made += size
+        if self.made > MAX_EVALUATION_ELEMENTS:
+            raise self._fail(
+                node,
+                f"the watch would make {self.made:,d} elements in all "
+                f"(at most {MAX_EVALUATION_ELEMENTS:,d}); split it into smaller watches",
             )
 
     def _check_matmul(self, node: ast.AST, a: tuple[int, ...], b: tuple[int, ...]) -> None:
