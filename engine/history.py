@@ -73,6 +73,10 @@ class History:
         start = max(kept for kept in self._rows if kept <= iteration)
         return start, self._block[self._rows[start]]
 
+    def iterations(self) -> list[int]:
+        """The iterations that have a checkpoint, in order."""
+        return sorted(self._rows)
+
     def _keep_multiples_of_stride(self) -> None:
         kept = [k for k in self._rows if k % self.stride == 0]
         rows = [self._rows[k] for k in kept]
@@ -121,6 +125,10 @@ class SnapshotHistory:
                 kept: value for kept, value in self._checkpoints.items() if kept % self.stride == 0
             }
             self.nbytes = sum(value.nbytes for value in self._checkpoints.values())
+
+    def iterations(self) -> list[int]:
+        """The iterations that have a checkpoint, in order."""
+        return sorted(self._checkpoints)
 
     def nearest(self, iteration: int) -> tuple[int, object]:
         """The latest checkpoint at or before `iteration`: (its iteration, the snapshot)."""

@@ -26,6 +26,7 @@ from engine.activations import Activation, get_activation
 from engine.events import Event
 from engine.history import DEFAULT_HISTORY_BYTES, History, first_stride
 from engine.parameters import check_parameters
+from engine.reverse import run_back
 from engine.shapes import PARAMETER_NAMES, concrete
 from engine.steps import STEP_INDEX, STEP_NAMES, STEPS, STEPS_PER_ITERATION, run_iteration
 from engine.validation import as_features, as_labels, check_hidden_units, check_learning_rate
@@ -348,6 +349,19 @@ class Stepper:
             if on_progress is not None and done % progress_every == 0:
                 on_progress(self)
         return RunResult("done", done, f"ran {done} iterations")
+
+    def run_back(
+        self,
+        breakpoints: Sequence[Breakpoint] = (),
+        *,
+        cancel: Callable[[], bool] | None = None,
+    ) -> RunResult:
+        """Go back to the latest earlier position where `run`, going forward from the start,
+        would have stopped for `breakpoints`: right after a step with a breakpoint, or right
+        after the latest earlier whole iteration after which a condition held. Reason
+        'breakpoint'; 'start' (at cursor 0) when none held; 'cancelled' (back where it was)
+        when `cancel` says so. See engine.reverse for how, and what it costs."""
+        return run_back(self, breakpoints, cancel)
 
     def _steps_to_boundary(self, at_steps: Mapping[str, Breakpoint], done: int) -> RunResult | None:
         """Step to the end of the current iteration; a RunResult if something stops the run."""
