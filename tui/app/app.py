@@ -285,6 +285,16 @@ class StepnetApp(App):
     def _run_in_worker(self) -> None:
         self.post_message(RunFinished(self._run_showing_progress(self.session)))
 
+    def action_run_back(self) -> None:
+        self._pause.clear()
+        self.running = True
+        self._run_back_in_worker()
+
+    @work(thread=True, exclusive=True, group="run")
+    def _run_back_in_worker(self) -> None:
+        # a search back over 10⁵ iterations takes seconds: r pauses it, as it pauses a run
+        self.post_message(RunFinished(self.session.run_back(cancel=self._pause.is_set)))
+
     def on_run_progress(self, message: RunProgress) -> None:
         if self.running:
             self.show_view(message.view)

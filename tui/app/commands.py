@@ -33,6 +33,14 @@ COMMANDS: tuple[Command, ...] = (
         "run/pause",
         "Run to convergence (or a breakpoint, NaN/Inf, the iteration limit); r again pauses.",
     ),
+    Command(
+        "run-back",
+        "b",
+        "run_back",
+        "run back",
+        "Run backward to the latest earlier step where a breakpoint held; r pauses the search.",
+        in_footer=False,
+    ),
     Command("goto", "g", "goto", "goto", "Go to an iteration (earlier or later), exactly."),
     Command(
         "zeros",

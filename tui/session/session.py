@@ -187,6 +187,20 @@ class Session:
         )
         return result
 
+    def run_back(self, cancel: Callable[[], bool] | None = None) -> RunResult:
+        """Go back to the latest earlier position where a run would have stopped for the
+        breakpoints (see Stepper.run_back); at the start when none held."""
+        self.running = True
+        try:
+            result = self.stepper.run_back(self.breakpoints, cancel=cancel)
+        finally:
+            self.running = False
+        if result.reason == "start" and not self.breakpoints:
+            self.message = "no breakpoints to run back to: back at the start"
+        else:
+            self.message = result.message
+        return result
+
     # ---- settings: each starts a fresh run
 
     def restart(self, **changes) -> None:
