@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.activations import ACTIVATIONS
-from engine.conditions import at_step, parse_condition
+from engine.conditions import at_step
 from engine.config import RunConfig
 from engine.errors import StepnetError
 from engine.mistakes.catalogue import get_mistake
@@ -27,6 +27,7 @@ from tui.session.derived_state import DerivedState
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import Watch
+from tui.session.watch_conditions import read_breakpoint
 
 FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
 # cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
@@ -261,9 +262,11 @@ class Session:
             self.message = f"breakpoint on {name}: a run stops right after it"
 
     def add_breakpoint(self, text: str) -> None:
-        """A breakpoint typed by the user: a step name or a condition such as 'cost rises'."""
+        """A breakpoint typed by the user: a step name, a condition such as 'cost rises', a
+        watch expression that is True or False ('cost < 0.3'), or a watchpoint ('b2 changes
+        by > 0.01', 'W2[0, 1] changes sign')."""
         try:
-            breakpoint = parse_condition(text)
+            breakpoint = read_breakpoint(text, self.stepper)
         except StepnetError as error:
             self.message = str(error)
             return

@@ -34,7 +34,6 @@ from types import MappingProxyType
 
 import numpy as np
 
-from engine.conditions import parse_condition
 from engine.config import RunConfig
 from engine.errors import StepnetError
 from engine.history import DEFAULT_HISTORY_BYTES
@@ -43,6 +42,7 @@ from engine.parameters import check_parameters, parse_init
 from engine.shapes import PARAMETER_NAMES
 from engine.stepper import Breakpoint, Stepper
 from tui.session.watch import Watch
+from tui.session.watch_conditions import read_breakpoint
 
 FORMAT = "stepnet-session"
 VERSION = 2
@@ -70,7 +70,7 @@ class SessionData:
 
     config: RunConfig
     cursor: int = 0  # steps done since the start
-    breakpoints: tuple[str, ...] = ()  # as parse_condition reads them
+    breakpoints: tuple[str, ...] = ()  # as read_breakpoint reads them
     watches: tuple[str, ...] = ()  # as Watch.parse reads them
     selection: tuple[int, int] | None = None  # the value panel's (row, col)
     # W1, b1, W2, b2 at the start, when config.init is an .npz path; None otherwise
@@ -116,7 +116,7 @@ class SessionData:
         return stepper
 
     def breakpoint_list(self) -> list[Breakpoint]:
-        return [parse_condition(text) for text in self.breakpoints]
+        return [read_breakpoint(text) for text in self.breakpoints]
 
     def watch_list(self) -> list[Watch]:
         return [Watch.parse(text) for text in self.watches]
@@ -131,7 +131,7 @@ def capture(
     selection: tuple[int, int] | None = None,
 ) -> SessionData:
     """The session of `stepper`, which `config` built; breakpoints by their labels (which
-    parse_condition reads back) and watches by their text."""
+    read_breakpoint reads back) and watches by their text."""
     initial = None
     if isinstance(parse_init(config.init), Path):
         # the parameters the run started from, not the file as it is now: it may have changed
@@ -141,7 +141,7 @@ def capture(
         config=config,
         cursor=stepper.cursor,
         breakpoints=tuple(
-            (b if isinstance(b, Breakpoint) else parse_condition(b)).label for b in breakpoints
+            (b if isinstance(b, Breakpoint) else read_breakpoint(b)).label for b in breakpoints
         ),
         watches=tuple(w.text if isinstance(w, Watch) else w for w in watches),
         selection=selection,
@@ -333,7 +333,7 @@ def _read_document(document: object) -> SessionData:
         raise _wrong("cursor", "a whole number of steps ≥ 0", cursor)
     breakpoints = _read_texts(document["breakpoints"], "breakpoints")
     for text in breakpoints:
-        _reread(parse_condition, text, "breakpoint")
+        _reread(read_breakpoint, text, "breakpoint")
     watches = _read_texts(document["watches"], "watches")
     for text in watches:
         _reread(Watch.parse, text, "watch")
