@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from engine.edits import arrive
 from engine.steps import STEP_INDEX, STEPS_PER_ITERATION, run_iteration
 
 if TYPE_CHECKING:
@@ -155,4 +156,6 @@ def _replay(stepper: Stepper, start: int, end: int):
             run_iteration(ws)
             stepper._record_cost(iteration, ws.cost)
             stepper.cursor += STEPS_PER_ITERATION
+            if stepper._edits:
+                arrive(stepper, iteration + 1)
             yield iteration
