@@ -200,7 +200,7 @@ def test_the_file_is_json_with_the_marker_and_full_precision_arrays(tmp_path):
 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == "stepnet-session"
-    assert document["version"] == 2
+    assert document["version"] == 3
     assert document["config"] == config.to_dict()
     for name in PARAMETER_NAMES:
         assert document["initial_parameters"][name] == start[name].tolist()
@@ -413,12 +413,12 @@ def test_a_foreign_file_is_not_a_session(tmp_path, content):
 def test_a_file_from_a_newer_stepnet(tmp_path):
     path = saved(tmp_path)
     document = json.loads(path.read_text())
-    document["version"] = 3
-    document["something_new"] = {"only": "version 3 knows"}
+    document["version"] = 4
+    document["something_new"] = {"only": "version 4 knows"}
     path.write_text(json.dumps(document))
     with pytest.raises(StepnetError) as error:
         load_session(path)
-    assert_one_line_naming(error, path, "newer stepnet", "version 3", "upgrade stepnet")
+    assert_one_line_naming(error, path, "newer stepnet", "version 4", "upgrade stepnet")
 
 
 def edited(path: Path, edit) -> Path:
@@ -576,7 +576,7 @@ JSON = st.recursive(
     ),
     max_leaves=12,
 )
-FIELDS = ("version", "config", "cursor", "breakpoints", "watches", "selection")
+FIELDS = ("version", "config", "cursor", "breakpoints", "watches", "selection", "edits")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -88,3 +88,16 @@ def test_mistake_w2_not_transposed_shape_error(snap_compare):
     # the two shapes that fail to line up instead of a traceback
     app = build_app(RunConfig(mistake="W2-not-transposed"), steps_to("dZ1"))
     assert snap_compare(app, terminal_size=WIDE)
+
+
+def test_what_if_edit_on_the_status_line(snap_compare):
+    # the branch stays marked on the status line while its edit is in effect
+    app = build_app(RunConfig(), steps_to("b2", 9))
+
+    async def edit_and_step(pilot):
+        app.session.edit("W1[2, 0] = 0.0")
+        app.session.step()
+        app.refresh_from_session()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=edit_and_step)

@@ -38,6 +38,7 @@ from tui.app.screens.prompt_screen import PromptScreen
 from tui.lessons.player import BeatOutcome, LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
+from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
 from tui.session.session import Session
 from tui.session.view import View
 
@@ -400,6 +401,9 @@ class StepnetApp(App):
         self._ask(
             "Watch expression:", "abs(dW1).max() · W2 @ A1 · A1[:, 0]", self.session.add_watch
         )
+
+    def action_edit(self) -> None:
+        self._ask("What if (at this iteration's start):", EDIT_EXAMPLES, self.session.edit)
 
     def action_add_breakpoint(self) -> None:
         self._ask(f"Break when ({ACCEPTED_FORMS}):", "cost rises", self.session.add_breakpoint)

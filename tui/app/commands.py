@@ -38,7 +38,7 @@ COMMANDS: tuple[Command, ...] = (
         "b",
         "run_back",
         "run back",
-        "Run backward to the latest earlier step where a breakpoint held; r pauses the search.",
+        "Run back to the latest earlier step where a breakpoint held; r pauses.",
         in_footer=False,
     ),
     Command("goto", "g", "goto", "goto", "Go to an iteration (earlier or later), exactly."),
@@ -95,6 +95,14 @@ COMMANDS: tuple[Command, ...] = (
         "toggle_breakpoint",
         "break",
         "Toggle a breakpoint on the current step; conditions come from the palette.",
+    ),
+    Command(
+        "edit",
+        "e",
+        "edit",
+        "edit",
+        "What if: edit a weight, a bias or α here and go on from there.",
+        in_footer=False,
     ),
     Command("watch", "w", "add_watch", "watch", "Add a watch expression, e.g. abs(dW1).max()."),
     Command(

@@ -24,6 +24,7 @@ from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
+from tui.session.edit_text import parse_edit
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import Watch
@@ -201,6 +202,18 @@ class Session:
         else:
             self.message = result.message
         return result
+
+    # ---- what-if
+
+    def edit(self, text: str) -> None:
+        """A what-if edit typed by the user (tui.session.edit_text), at the current iteration's
+        start; the run goes on from there on a branch."""
+        try:
+            edit = self.stepper.edit(*parse_edit(text))
+        except StepnetError as error:
+            self.message = str(error)
+            return
+        self.message = str(edit)
 
     # ---- settings: each starts a fresh run
 

@@ -46,6 +46,7 @@ class View:
     message: str = ""  # the latest thing worth telling the user, one line
     watches: tuple[WatchLine, ...] = ()
     failure: ShapeMismatch | None = None  # why the next (mistaken) step cannot be computed
+    edits: tuple[str, ...] = ()  # what-if edits in effect here, oldest first (engine.edits)
 
     def with_watches(self, watches: tuple[WatchLine, ...]) -> View:
         return replace(self, watches=watches)
@@ -95,4 +96,9 @@ def take_view(
         running=running,
         message=message,
         failure=stepper.failure,
+        edits=tuple(
+            str(edit)
+            for edit in stepper.edits
+            if edit.iteration * STEPS_PER_ITERATION <= stepper.cursor
+        ),
     )

@@ -39,6 +39,10 @@ def status_content(view: View) -> Content:
         settings = Content.styled(str(view.failure), "$error")
     elif view.message:
         settings = settings + Content(" · ") + Content.styled(view.message, "$warning")
+    elif view.edits:
+        # a branch stays marked while its edit is in effect: later values follow from it
+        more = f" (+{len(view.edits) - 1} earlier)" if len(view.edits) > 1 else ""
+        settings = settings + Content(" · ") + Content.styled(view.edits[-1] + more, "$warning")
     if config.mistake:
         tag = Content.styled(f"MISTAKE: {config.mistake}", "bold reverse $error")
         settings = tag + Content(" · ") + settings
