@@ -169,6 +169,8 @@ def test_a_version_1_file_loads_as_a_run_without_a_mistake(tmp_path):
     def as_version_1(document):
         document["version"] = 1
         del document["config"]["mistake"]
+        del document["config"]["test_split"]  # version 3's, as is "edits"
+        del document["edits"]
 
     old = load_session(edited(path, as_version_1))
     assert old.config.mistake is None
@@ -205,6 +207,21 @@ def test_the_file_is_json_with_the_marker_and_full_precision_arrays(tmp_path):
     for name in PARAMETER_NAMES:
         assert document["initial_parameters"][name] == start[name].tolist()
     assert document["initial_parameters"]["W1"][0][0] == 0.30000000000000004
+
+
+def test_a_version_2_file_loads_as_a_run_without_edits_or_test_split(tmp_path):
+    path = saved(tmp_path)
+    expected = load_session(path)
+
+    def as_version_2(document):
+        document["version"] = 2
+        del document["config"]["test_split"]
+        del document["edits"]
+
+    assert load_session(edited(path, as_version_2)) == expected
+    with pytest.raises(StepnetError) as error:
+        load_session(edited(path, setter("config", "test_split", 0.2)))
+    assert_one_line_naming(error, path, "unknown settings test_split")
 
 
 def test_loading_and_saving_again_gives_the_same_bytes(tmp_path):

@@ -101,3 +101,16 @@ def test_what_if_edit_on_the_status_line(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=edit_and_step)
+
+
+def test_test_split_scores_on_the_status_line(snap_compare):
+    # training and held-out numbers side by side, then the confusion matrices on c
+    app = build_app(RunConfig(test_split=0.2))
+
+    async def run_and_score(pilot):
+        app.session.stepper.run(300)
+        app.refresh_from_session()
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_score)

@@ -35,10 +35,12 @@ from tui.app.panels.watch_panel import WatchPanel
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
+from tui.app.screens.scores_screen import ScoresScreen
 from tui.lessons.player import BeatOutcome, LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
 from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
+from tui.session.scores_table import scores_table
 from tui.session.session import Session
 from tui.session.view import View
 
@@ -401,6 +403,13 @@ class StepnetApp(App):
         self._ask(
             "Watch expression:", "abs(dW1).max() · W2 @ A1 · A1[:, 0]", self.session.add_watch
         )
+
+    def action_show_scores(self) -> None:
+        training, test = self.session.scores()
+        table = scores_table(training, test)
+        if test is None:
+            table.caption = "no test set: start with --test-split 0.2 to hold out a fifth"
+        self.push_screen(ScoresScreen(table))
 
     def action_edit(self) -> None:
         self._ask("What if (at this iteration's start):", EDIT_EXAMPLES, self.session.edit)

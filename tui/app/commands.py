@@ -104,6 +104,14 @@ COMMANDS: tuple[Command, ...] = (
         "What if: edit a weight, a bias or α here and go on from there.",
         in_footer=False,
     ),
+    Command(
+        "scores",
+        "c",
+        "show_scores",
+        "scores",
+        "Cost, accuracy and confusion matrix, training and test (--test-split 0.2).",
+        in_footer=False,
+    ),
     Command("watch", "w", "add_watch", "watch", "Add a watch expression, e.g. abs(dW1).max()."),
     Command(
         "save",

@@ -19,6 +19,7 @@ from engine.activations import ACTIVATIONS
 from engine.conditions import at_step
 from engine.config import RunConfig
 from engine.errors import StepnetError
+from engine.generalisation import Scores, scores
 from engine.mistakes.catalogue import get_mistake
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import Breakpoint, RunResult, Stepper
@@ -56,6 +57,7 @@ class Session:
         self.config = config.checked()
         self.data = data if data is not None else self.config.load_data()
         self.stepper: Stepper = self.config.stepper(self.data)
+        self.test_data = self.config.load_test_data()  # held out with --test-split, or None
         self.breakpoints: list[Breakpoint] = []  # on steps and on conditions, in order added
         self.watches: list[Watch] = []
         self.selection: tuple[int, int] | None = None  # the value panel's cursor
@@ -70,6 +72,7 @@ class Session:
         session.config = saved.config
         session.stepper = saved.stepper()
         session.data = (session.stepper.X, session.stepper.Y)
+        session.test_data = session.config.load_test_data()
         session.breakpoints = saved.breakpoint_list()
         session.watches = saved.watch_list()
         session.selection = saved.selection
@@ -101,6 +104,7 @@ class Session:
             breakpoints=self.step_breakpoints,
             running=self.running if running is None else running,
             message=self.message,
+            test_data=self.test_data,
         )
         return view.with_watches(self._watch_lines(view))
 
@@ -203,6 +207,17 @@ class Session:
             self.message = result.message
         return result
 
+    # ---- generalisation
+
+    def scores(self) -> tuple[Scores | None, Scores | None]:
+        """(training, test) scores of the parameters now; test is None without --test-split,
+        either is None when the parameters are not finite."""
+        params = self.stepper.parameters()
+        activation = self.config.activation
+        training = scores(params, *self.data, activation)
+        test = None if self.test_data is None else scores(params, *self.test_data, activation)
+        return training, test
+
     # ---- what-if
 
     def edit(self, text: str) -> None:
@@ -220,11 +235,13 @@ class Session:
     def restart(self, **changes) -> None:
         """Start again from iteration 0 with some settings changed."""
         config = self.config.with_changes(**changes)
-        data = self.data if config.data == self.config.data else None
+        same = (config.data, config.test_split) == (self.config.data, self.config.test_split)
+        data = self.data if same else None
         stepper = config.stepper(data)
         self.config, self.stepper = config, stepper
         if data is None:
             self.data = (stepper.X, stepper.Y)
+            self.test_data = config.load_test_data()
 
     def zero_init(self) -> None:
         self.restart(init="zeros")

@@ -64,8 +64,10 @@ _CONFIG_TYPES: dict[str, tuple[type, ...]] = {
     "learning_rate": (int, float),
     "iterations": (int,),
     "mistake": (str, type(None)),
+    "test_split": (int, float),
 }
-_ADDED_IN_VERSION = {"mistake": 2}  # settings a file of an earlier version does not have
+# settings a file of an earlier version does not have
+_ADDED_IN_VERSION = {"mistake": 2, "test_split": 3}
 _EDITS_SINCE = 3
 _NEW_FILE_MODE = 0o644
 

@@ -15,6 +15,7 @@ import numpy as np
 from engine.config import RunConfig
 from engine.diagnostics import Symmetry, symmetry
 from engine.events import Event
+from engine.generalisation import Scores, scores
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import Stepper
 from engine.steps import STEPS_PER_ITERATION
@@ -47,6 +48,7 @@ class View:
     watches: tuple[WatchLine, ...] = ()
     failure: ShapeMismatch | None = None  # why the next (mistaken) step cannot be computed
     edits: tuple[str, ...] = ()  # what-if edits in effect here, oldest first (engine.edits)
+    test: Scores | None = None  # on the examples held out with --test-split; None without
 
     def with_watches(self, watches: tuple[WatchLine, ...]) -> View:
         return replace(self, watches=watches)
@@ -76,6 +78,7 @@ def take_view(
     breakpoints: frozenset[str] = frozenset(),
     running: bool = False,
     message: str = "",
+    test_data: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> View:
     state = stepper.state()
     params = stepper.parameters()
@@ -96,6 +99,7 @@ def take_view(
         running=running,
         message=message,
         failure=stepper.failure,
+        test=None if test_data is None else scores(params, *test_data, config.activation),
         edits=tuple(
             str(edit)
             for edit in stepper.edits

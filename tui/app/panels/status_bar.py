@@ -25,6 +25,8 @@ def status_content(view: View) -> Content:
     state = "running" if view.running else f"iteration {view.iteration}"
     accuracy = "n/a" if view.accuracy is None else f"{100 * view.accuracy:.1f}%"
     numbers = Content(f"{state} · J {cost} · accuracy {accuracy} · ")
+    if view.test is not None:  # beside the training numbers: the gap between them is the point
+        numbers += Content(f"test J {view.test.cost:.4f} · {100 * view.test.accuracy:.1f}% · ")
     identical = Content.styled(
         f"hidden units identical: {symmetry.identical_units}/{symmetry.n_units} "
         f"(max diff {symmetry.max_difference:.3g})",
