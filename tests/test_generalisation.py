@@ -144,3 +144,18 @@ async def test_the_status_line_shows_test_scores_and_c_the_confusion_matrices():
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ScoresScreen)
+
+
+def test_watches_read_the_test_scores_and_wait_for_them_without_a_split():
+    session = Session(RunConfig(test_split=0.2))
+    session.stepper.run(100)
+    session.add_watch("accuracy - test_accuracy")
+    session.add_watch("test_cost > cost")
+    view = session.view()
+    gap, worse = (line.value for line in view.watches)
+    assert gap.value == view.accuracy - view.test.accuracy
+    assert worse.value is bool(view.test.cost > view.cost)
+    plain = Session(RunConfig())
+    plain.add_watch("test_cost")
+    error = plain.view().watches[0].value.error
+    assert error == "test_cost needs a test set: start with --test-split 0.2"

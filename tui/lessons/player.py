@@ -16,6 +16,7 @@ import numpy as np
 from engine.conditions import non_finite, parse_condition
 from engine.diagnostics import accuracy
 from engine.errors import StepnetError
+from engine.generalisation import scores
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import RunResult
 from engine.steps import STEPS_PER_ITERATION
@@ -43,6 +44,7 @@ class SweepRow:
     value: object
     accuracy: float | None
     cost: float
+    test_accuracy: float | None = None  # on the examples held out, with a test split
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,11 @@ class LessonPlayer:
                 share = accuracy(stepper.parameters(), stepper.X, stepper.Y, config.activation)
             except StepnetError:
                 share = None
-            rows.append(SweepRow(value, share, float(stepper.costs[-1])))
+            test_data = config.load_test_data()
+            params = stepper.parameters()
+            test = None if test_data is None else scores(params, *test_data, config.activation)
+            test_share = None if test is None else test.accuracy
+            rows.append(SweepRow(value, share, float(stepper.costs[-1]), test_share))
         return tuple(rows), None
 
     def check(self, beat: Beat, sweep: tuple[SweepRow, ...] = ()) -> tuple[ClaimResult, ...]:
@@ -202,6 +208,10 @@ class LessonPlayer:
                 [np.nan if row.accuracy is None else row.accuracy for row in sweep]
             )
             extra["sweep_cost"] = np.array([row.cost for row in sweep])
+            if any(row.test_accuracy is not None for row in sweep):
+                extra["sweep_test_accuracy"] = np.array(
+                    [np.nan if row.test_accuracy is None else row.test_accuracy for row in sweep]
+                )
         session = self.session
         return DerivedState(session.view(), session.config.learning_rate, extra)
 

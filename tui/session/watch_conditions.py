@@ -175,6 +175,7 @@ class _Moment:
         self.state = stepper.state()
         self.config = self  # DerivedState reads view.config.activation
         self.activation = stepper.activation.name
+        self.test = None  # a stepper holds no test set: test_cost and test_accuracy wait
 
     @property
     def iteration(self) -> int:
