@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.display import displays_as, render_scores
 from engine.errors import StepnetError
 from engine.functional import cost, forward
 
 
+@displays_as(render_scores)
 @dataclass(frozen=True)
 class Scores:
     """Cost J, accuracy and confusion matrix of some parameters on m examples.

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.activations import Activation, get_activation
+from engine.display import displays_as, render_run_result
 from engine.edits import Edit, alpha_at, arrive, make_edit
 from engine.events import Event
 from engine.history import DEFAULT_HISTORY_BYTES, History, first_stride
@@ -67,6 +68,7 @@ class Breakpoint:
     condition: Callable[[Stepper], bool] | None = None
 
 
+@displays_as(render_run_result)
 @dataclass(frozen=True)
 class RunResult:
     """Why a run stopped: 'done', 'converged', 'breakpoint', 'non-finite', 'cancelled',
