@@ -22,8 +22,8 @@ from engine.units import UnitGroups
 from engine.validation import as_features, as_labels, check_learning_rate
 from engine.workspace import Workspace
 
-CACHE_NAMES = ("Z1", "A1", "Z2", "A2")
-GRADIENT_NAMES = ("dW1", "db1", "dW2", "db2")
+CACHE_NAMES = tuple(step.name for step in FORWARD_STEPS)  # Z1, A1, Z2, A2
+GRADIENT_NAMES = tuple(f"d{name}" for name in PARAMETER_NAMES)  # dW1, db1, dW2, db2
 
 
 def forward(

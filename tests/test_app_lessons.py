@@ -27,14 +27,14 @@ async def test_greater_and_less_than_move_between_beats_and_replay_exactly():
         await settle(app, pilot)
         await pilot.press("greater_than_sign")
         await settle(app, pilot)
-        assert app.beat_index == 2
+        assert app.lesson.index == 2
         assert app.session.config.init == "constant:0.5"
         assert app.session.stepper.iteration == 1001  # after iteration 1000
         assert "✗" not in panel_text(app, "#lesson")
         theta = app.session.stepper.ws.theta.copy()
         await pilot.press("less_than_sign")
         await settle(app, pilot)
-        assert app.beat_index == 1 and app.session.config.init == "zeros"
+        assert app.lesson.index == 1 and app.session.config.init == "zeros"
         await pilot.press("greater_than_sign")
         await settle(app, pilot)
         assert (app.session.stepper.ws.theta == theta).all()
@@ -111,7 +111,7 @@ async def test_r_does_not_pause_a_beats_own_run():
     async with app.run_test(size=WIDE) as pilot:
         app.post_message(events.Key("r", "r"))
         await settle(app, pilot)
-        assert app.beat_outcome.holds
+        assert app.lesson.outcome.holds
         assert "paused" not in panel_text(app, "#lesson")
 
 

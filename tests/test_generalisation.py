@@ -131,6 +131,7 @@ async def test_the_status_line_shows_test_scores_and_c_the_confusion_matrices():
     app = new_app(test_split=0.2)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("i")
+        await pilot.pause()
         status = panel_text(app, "#status")
         assert f"test J {app.view.test.cost:.4f} · {100 * app.view.test.accuracy:.1f}%" in status
         await pilot.press("c")

@@ -346,7 +346,9 @@ def test_slope_wrong_cache_changes_dZ1_fails_the_gradient_check_and_blows_up():
     correct_check = gradient_check(params, X, Y, "tanh")
     mistaken_check = gradient_check(params, X, Y, "tanh", mistake="slope-wrong-cache")
     assert max(correct_check.values()) < 1e-6
-    assert mistaken_check["W1"] > 0.5 and mistaken_check["b1"] > 0.5
+    # against the whole gradient (gradient_check's measure), dW1 is most of the error and db1
+    # a smaller share of it: both far past the 1e-3 that reads as wrong
+    assert mistaken_check["W1"] > 0.5 and mistaken_check["b1"] > 1e-2
     assert mistaken_check["W2"] < 1e-6  # the layer-2 gradients never see g'
 
     result = run_quietly(mistaken("slope-wrong-cache"), 1_000)

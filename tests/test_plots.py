@@ -240,6 +240,18 @@ def test_numbers_have_fixed_formats():
     assert plotting.percent(0.905) == "90.5%"
 
 
+def test_every_panel_spells_non_finite_values_the_same_way():
+    from tui.app.panels.value.value_panel import _big_number
+    from tui.session.formatting import number
+
+    for value, spelt in ((float("nan"), "NaN"), (float("inf"), "+Inf"), (-float("inf"), "-Inf")):
+        assert number(value) == spelt
+        assert plotting.significant(value) == spelt
+    assert number(float("inf"), 6) == "  +Inf"
+    # the big digits of J leave the sign out: J is never −Inf, and a "+" would be drawn huge
+    assert _big_number(float("inf")) == "Inf" and _big_number(float("nan")) == "NaN"
+
+
 def test_titles_fit_and_always_name_the_slice():
     assert boundary_title(2, 0.905) == "decision boundary · accuracy 90.5%"
     assert boundary_title(2, None) == "decision boundary · accuracy n/a"

@@ -15,20 +15,17 @@ from textual.app import App, ComposeResult
 from textual.widgets import Digits
 
 from engine.config import RunConfig
+from engine.one_example import EXAMPLE_STEPS, GRADIENT_STEPS, UPDATE_STEPS, hidden_slope
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
+from tui.app.panels.value.details_layout import window
 from tui.app.panels.value.matrix_view import MatrixView, cell_class, fit, intensity, summary
 from tui.app.panels.value.value_axes import Selection, describe
 from tui.app.panels.value.value_details import (
-    EXAMPLE_STEPS,
-    GRADIENT_STEPS,
-    UPDATE_STEPS,
     cost_terms,
     details,
     example_column,
     gradient_entry,
-    hidden_slope,
     update_parts,
-    window,
 )
 from tui.app.panels.value.value_panel import ValuePanel
 from tui.session.formatting import number

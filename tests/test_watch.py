@@ -491,3 +491,26 @@ def grown(children):
 @given(st.recursive(LEAVES, grown, max_leaves=10))
 def test_random_well_formed_expressions_give_a_value_or_a_one_line_reason(text):
     check_never_breaks(text)
+
+
+def test_the_collapse_a_watch_reads_is_the_one_diagnostics_computes():
+    """W' and b' are the iteration's starting W2·W1 and W2·b1 + b2, which give A2 exactly as
+    σ(W'X + b') when g is linear."""
+    from engine.diagnostics import linear_collapse
+    from tui.session.derived_state import DerivedState
+    from tui.session.view import take_view
+
+    config = RunConfig(activation="linear")
+    stepper = config.stepper(flower())
+    stepper.run(3)
+    for _ in range(4):  # Z1 … A2 of iteration 3, from the parameters it started with
+        stepper.step()
+    view = take_view(stepper, config)
+    state = DerivedState(view, config.learning_rate)
+    start = view.start_parameters
+    collapse = linear_collapse(start, view.state["X"])
+    np.testing.assert_array_equal(state["W_prime"], collapse.W_prime)
+    np.testing.assert_array_equal(state["b_prime"], collapse.b_prime)
+    np.testing.assert_array_equal(state["W_prime"], start["W2"] @ start["W1"])
+    assert evaluate("W_prime", state).shape == (1, 2)
+    assert collapse.max_difference < 1e-12

@@ -20,6 +20,8 @@ from engine.activations import Activation
 from engine.errors import StepnetError
 from engine.mistakes.checked_numpy import add, multiply, product
 from engine.mistakes.plain_path import PLAIN_STEPS, PlainState, scaled_gradient, slope_term
+from engine.notation import SYMBOLS
+from engine.shapes import PARAMETER_NAMES
 from engine.steps import Step
 
 
@@ -311,7 +313,7 @@ MISTAKES: tuple[Mistake, ...] = (
                 _ascend(name),
                 "+ α·dθ climbs the cost: the gradient points uphill",
             )
-            for name, symbol in (("W1", "W[1]"), ("b1", "b[1]"), ("W2", "W[2]"), ("b2", "b[2]"))
+            for name, symbol in ((name, SYMBOLS[name]) for name in PARAMETER_NAMES)
         ),
     ),
     Mistake(

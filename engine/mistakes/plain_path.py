@@ -23,6 +23,7 @@ from engine.loss import label_signs
 from engine.mistakes.checked_numpy import Term, add, multiply, product, subtract
 from engine.notation import SYMBOLS
 from engine.shapes import PARAMETER_NAMES, concrete
+from engine.steps import STEP_NAMES
 from engine.units import UnitGroups
 
 
@@ -50,8 +51,9 @@ class PlainState:
         self.label_sign = _frozen(label_signs(self.Y))
         self.units = UnitGroups.distinct(self.n_h)  # no grouping: every unit computed itself
         self.cost = float("nan")
-        for name in ("Z1", "A1", "Z2", "A2", "dZ2", "dW2", "db2", "dZ1", "dW1", "db1"):
-            setattr(self, name, None)
+        for name in STEP_NAMES:
+            if name != "cost" and name not in PARAMETER_NAMES:
+                setattr(self, name, None)  # the cost starts at NaN, above
         # copies: freezing the caller's own arrays would make them read-only behind their back
         self.load({name: np.array(params[name], dtype=np.float64) for name in PARAMETER_NAMES})
 

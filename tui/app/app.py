@@ -9,6 +9,8 @@ a second; the run message replaces any stale one still queued.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -23,37 +25,36 @@ from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
 from tui.app.commands import COMMANDS, bindings
-from tui.app.panels.boundary_panel import BoundaryPanel
-from tui.app.panels.cost_panel import CostPanel
-from tui.app.panels.formula_panel import FormulaPanel
 from tui.app.panels.lesson_panel import LessonPanel, LessonView
-from tui.app.panels.network_panel import NetworkPanel
+from tui.app.panels.placement import (
+    COLUMNS,
+    PANEL_TYPES,
+    above_tabs,
+    in_column,
+    in_tabs,
+    selector,
+)
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
-from tui.app.panels.watch_panel import WatchPanel
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
 from tui.app.screens.scores_screen import ScoresScreen
-from tui.lessons.player import BeatOutcome, LessonPlayer
+from tui.lessons.player import LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
 from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
 from tui.session.view import View
+from tui.session.watch_conditions import WATCH_FORMS
 
 MIN_SIZE = (60, 20)
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
-PANELS = (
-    "NetworkPanel, FormulaPanel, StepsPanel, StatusBar, ValuePanel, BoundaryPanel, CostPanel, "
-    "WatchPanel"
-)
-# While a run goes, the step on screen is always an iteration's last update; these panels show
-# what moves (the cost, the boundary, the numbers) and the others catch up when it stops.
-RUNNING_PANELS = "StatusBar, BoundaryPanel, CostPanel, WatchPanel"
+PANELS = selector(PANEL_TYPES)
+RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
 WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
@@ -77,9 +78,7 @@ class RunFinished(Message):
 
 
 class BeatEntered(Message):
-    def __init__(self, outcome: BeatOutcome) -> None:
-        super().__init__()
-        self.outcome = outcome
+    """The beat being entered is in place; its outcome is the lesson player's."""
 
 
 def layout_for(width: int, height: int) -> str:
@@ -95,23 +94,26 @@ class StepnetApp(App):
     TITLE = "stepnet"
     BINDINGS = bindings()
     layout_mode: reactive[str] = reactive("wide", recompose=True)
-    # check_action turns most keys off while a run goes; the footer is not redrawn to grey them
-    # out, because that redraw alone costs a short run a tenth of its speed
+    # whether a worker has the session (a run, or a beat being entered): kept here alone, since
+    # a run in its child process leaves the app's session standing still. check_action turns
+    # most keys off meanwhile; the footer is not redrawn to grey them out, because that redraw
+    # alone costs a short run a tenth of its speed
     running: reactive[bool] = reactive(False)
 
     def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:
         super().__init__()
-        self.session = session if lesson is None else lesson.session
+        self.lesson = lesson  # in a lesson, its player owns the session
+        self._session = session
         self.view: View = self.session.view()
         self._pause = new_cancel_event()
-        self.lesson = lesson
-        self.beat_index = 0  # the beat entered, or being entered
-        self.beat_outcome: BeatOutcome | None = None
         self.entering_beat = False
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
-        if lesson is not None:
-            lesson.runner = self._run_showing_progress
+
+    @property
+    def session(self) -> Session:
+        """The session on screen: in a lesson, the one its latest beat left."""
+        return self._session if self.lesson is None else self.lesson.session
 
     # ---- layout
 
@@ -126,35 +128,22 @@ class StepnetApp(App):
             if self.lesson is not None:
                 yield LessonPanel(id="lesson")
             with Horizontal(id="main"):
-                with Vertical(id="left"):
-                    yield NetworkPanel(id="network")
-                    yield StepsPanel(id="steps")
-                with Vertical(id="center"):
-                    yield FormulaPanel(id="formula")
-                    yield ValuePanel(id="value")
-                with Vertical(id="right"):
-                    yield BoundaryPanel(id="boundary")
-                    yield CostPanel(id="cost")
-                    yield WatchPanel(id="watches")
+                for column in COLUMNS:
+                    with Vertical(id=column):
+                        for place in in_column(column):
+                            yield place.panel(id=place.id)
         else:
-            yield FormulaPanel(id="formula")
-            first = "tab-lesson" if self.lesson is not None else "tab-value"
-            with TabbedContent(id="tabs", initial=first):
+            for place in above_tabs():
+                yield place.panel(id=place.id)
+            tabs = in_tabs()
+            first = "lesson" if self.lesson is not None else tabs[0].id
+            with TabbedContent(id="tabs", initial=f"tab-{first}"):
                 if self.lesson is not None:
                     with TabPane("lesson", id="tab-lesson"):
                         yield LessonPanel(id="lesson")
-                with TabPane("value", id="tab-value"):
-                    yield ValuePanel(id="value")
-                with TabPane("steps", id="tab-steps"):
-                    yield StepsPanel(id="steps")
-                with TabPane("network", id="tab-network"):
-                    yield NetworkPanel(id="network")
-                with TabPane("boundary", id="tab-boundary"):
-                    yield BoundaryPanel(id="boundary")
-                with TabPane("cost", id="tab-cost"):
-                    yield CostPanel(id="cost")
-                with TabPane("watches", id="tab-watches"):
-                    yield WatchPanel(id="watches")
+                for place in tabs:
+                    with TabPane(place.id, id=f"tab-{place.id}"):
+                        yield place.panel(id=place.id)
         yield StatusBar(id="status")
         yield Footer()
 
@@ -216,7 +205,8 @@ class StepnetApp(App):
     def show_lesson(self) -> None:
         if self.lesson is None:
             return
-        view = LessonView(self.lesson.lesson, self.beat_index, self.beat_outcome, self.quiz_score)
+        lesson = self.lesson
+        view = LessonView(lesson.lesson, lesson.index, lesson.outcome, self.quiz_score)
         for panel in self.query(LessonPanel).results():
             panel.show_lesson(view)
 
@@ -309,41 +299,39 @@ class StepnetApp(App):
     # ---- lessons
 
     def action_next_beat(self) -> None:
-        if self.beat_index + 1 >= len(self.lesson.lesson.beats):
+        if self.lesson.index + 1 >= len(self.lesson.lesson.beats):
             self._tell("this is the lesson's last beat: < goes back, q quits")
             return
-        self._enter_beat(self.beat_index + 1)
+        self._enter_beat(self.lesson.index + 1)
 
     def action_previous_beat(self) -> None:
-        if self.beat_index == 0:
+        if self.lesson.index == 0:
             self._tell("this is the lesson's first beat")
             return
-        self._enter_beat(self.beat_index - 1)
+        self._enter_beat(self.lesson.index - 1)
 
     def _enter_beat(self, index: int) -> None:
-        self.beat_index = index
-        self.beat_outcome = None
+        self.lesson.begin(index)
         self._quizzed.clear()  # a beat starts its positions afresh
         self.show_lesson()
         self._pause.clear()
         self.running = self.entering_beat = True
-        self._enter_beat_in_worker(index)
+        self._enter_beat_in_worker()
 
     @work(thread=True, exclusive=True, group="run")
-    def _enter_beat_in_worker(self, index: int) -> None:
-        self.post_message(BeatEntered(self.lesson.enter(index)))
+    def _enter_beat_in_worker(self) -> None:
+        self.lesson.play(self._run_showing_progress)
+        self.post_message(BeatEntered())
 
     def _run_showing_progress(self, session: Session) -> RunResult:
         """A run in its child process, its Views shown as they come; r pauses it."""
         return run_in_child(session, self._pause, lambda view: self.post_message(RunProgress(view)))
 
     def on_beat_entered(self, message: BeatEntered) -> None:
-        self.session = self.lesson.session
-        self.beat_outcome = message.outcome
         self.running = self.entering_beat = False
         self.refresh_from_session()
         self.show_lesson()
-        highlight = self.lesson.lesson.beats[self.beat_index].highlight
+        highlight = self.lesson.lesson.beats[self.lesson.index].highlight
         event = self.session.stepper.event
         if highlight is not None and event is not None and event.name == highlight.name:
             for panel in self.query(ValuePanel).results():
@@ -415,7 +403,11 @@ class StepnetApp(App):
         self._ask("What if (at this iteration's start):", EDIT_EXAMPLES, self.session.edit)
 
     def action_add_breakpoint(self) -> None:
-        self._ask(f"Break when ({ACCEPTED_FORMS}):", "cost rises", self.session.add_breakpoint)
+        self._ask(
+            f"Break when ({ACCEPTED_FORMS}; or {WATCH_FORMS}):",
+            "cost rises",
+            self.session.add_breakpoint,
+        )
 
     def action_clear_breakpoints(self) -> None:
         self.session.clear_breakpoints()
@@ -460,6 +452,23 @@ class StepnetApp(App):
         self.session.message = text
         self.refresh_from_session()
 
+    def deliver_screenshot(self, filename=None, path=None, time_format=None) -> str | None:
+        # Textual saves into ~/Downloads, and fails with no word of where when that folder does
+        # not exist (a server, a fresh account): save where the user started stepnet, and say so
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        name = (
+            filename or f"stepnet {datetime.now().strftime(time_format or '%Y-%m-%d %H_%M_%S')}.svg"
+        )
+        target = Path(path or Path.cwd()) / name
+        try:
+            target.write_text(self.export_screenshot(), encoding="utf-8")
+        except OSError as error:
+            self._tell(f"could not save the screenshot as {target}: {error.strerror}")
+            return None
+        self._tell(f"screenshot saved as {target.resolve()}")
+        return None
+
     # ---- command palette: the same table as the keys
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -469,21 +478,8 @@ class StepnetApp(App):
                 continue
             keys = command.key_display or command.keys.split(",")[0]
             yield SystemCommand(
-                f"{command.label} ({keys})",
+                f"{command.label} ({keys})" if keys else command.label,
                 command.help,
                 lambda action=command.action: self.run_action(action),
-            )
-        if not self.running:
-            yield SystemCommand(
-                "add breakpoint condition…",
-                "Stop a run when: cost rises, non-finite, grad norm < 1e-4, dead unit, "
-                "saturated, symmetry kept/broken, iteration N, or a step name.",
-                self.action_add_breakpoint,
-            )
-            yield SystemCommand(
-                "remove all breakpoints", "Clear every breakpoint.", self.action_clear_breakpoints
-            )
-            yield SystemCommand(
-                "remove all watches", "Clear every watch expression.", self.action_remove_watches
             )
         yield from super().get_system_commands(screen)

@@ -1,7 +1,8 @@
 """Every user command in one table: its keys, action, footer label and help text.
 
 The app's bindings, the footer, the command palette and the help screen are all made from this
-table, so they cannot drift apart. Users can remap keys by binding id (Textual keymaps).
+table, so they cannot drift apart. Users can remap keys by binding id (Textual keymaps). A
+command without keys is offered by the palette alone.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from textual.binding import Binding
 @dataclass(frozen=True)
 class Command:
     id: str  # binding id, stable for keymaps
-    keys: str  # Textual key names, comma-separated
+    keys: str  # Textual key names, comma-separated; "" for a command of the palette alone
     action: str
     label: str  # short, for the footer
     help: str  # one sentence, for the help screen and the palette
@@ -140,6 +141,29 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("help", "question_mark", "help", "help", "Show every key and what it does.", "?"),
     Command("quit", "q", "quit", "quit", "Quit stepnet."),
+    Command(
+        "add-breakpoint",
+        "",
+        "add_breakpoint",
+        "add breakpoint condition…",
+        "Stop a run when: cost rises, non-finite, grad norm < 1e-4, dead unit, "
+        "saturated, symmetry kept/broken, iteration N, a step name, a watch that is True "
+        "(cost < 0.3), or a watch's change (b2 changes by > 0.01, W2[0, 1] changes sign).",
+    ),
+    Command(
+        "clear-breakpoints",
+        "",
+        "clear_breakpoints",
+        "remove all breakpoints",
+        "Clear every breakpoint.",
+    ),
+    Command(
+        "remove-watches",
+        "",
+        "remove_watches",
+        "remove all watches",
+        "Clear every watch expression.",
+    ),
 )
 
 
@@ -155,4 +179,5 @@ def bindings() -> list[Binding]:
             id=command.id,
         )
         for command in COMMANDS
+        if command.keys
     ]

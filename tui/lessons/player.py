@@ -61,36 +61,51 @@ class BeatOutcome:
 
 
 class LessonPlayer:
-    """A lesson's position: which beat is entered, on which session."""
+    """A lesson's position: which beat is entered, with what outcome, on which session.
+
+    The player owns the session it replays: the app shows `player.session`, whichever session
+    the latest replay left there.
+    """
 
     def __init__(
         self,
         lesson: Lesson,
-        runner: Runner = run_headless,
         new_session: Callable[..., Session] = Session,  # a served app's confines the session
     ):
         self.lesson = lesson
-        self.runner = runner
         self._new_session = new_session
         self.session = new_session(lesson.setup)
-        self.index = -1  # no beat entered yet
-        self.outcome: BeatOutcome | None = None
+        self.index = 0  # the beat entered, or being entered
+        self.outcome: BeatOutcome | None = None  # beat `index`'s; None until it is entered
+        self._played = -1  # the latest beat played on the session; -1: none yet
         self._left_at: tuple | None = None  # where the latest beat left the session
 
-    def enter(self, index: int) -> BeatOutcome:
-        """Enter beat `index` (0-based). From the current beat if it lies ahead and the session
-        is where that beat left it; otherwise (going back, or after the user stepped, ran or
-        changed a setting) the lesson is replayed from its start, so that every beat's claims
-        hold on screen exactly as in `stepnet lesson --check`."""
-        index = max(0, min(index, len(self.lesson.beats) - 1))
-        if index <= self.index or self._where() != self._left_at:
+    def enter(self, index: int, runner: Runner = run_headless) -> BeatOutcome:
+        """Enter beat `index` (0-based), its runs made by `runner`."""
+        self.begin(index)
+        return self.play(runner)
+
+    def begin(self, index: int) -> None:
+        """Make beat `index` (0-based) the one being entered: its notes can be shown while
+        `play` computes it, elsewhere."""
+        self.index = max(0, min(index, len(self.lesson.beats) - 1))
+        self.outcome = None
+
+    def play(self, runner: Runner = run_headless) -> BeatOutcome:
+        """Play up to the beat `begin` chose: on from the beat played last if the chosen one
+        lies ahead and the session is where that beat left it; otherwise (going back, or after
+        the user stepped, ran or changed a setting) the lesson is replayed from its start, so
+        that every beat's claims hold on screen exactly as in `stepnet lesson --check`."""
+        if self.index <= self._played or self._where() != self._left_at:
             self.session = self._fresh_session()
-            self.index = -1
-        for following in range(self.index + 1, index + 1):
-            self.outcome = self._play(following)
-            self.index = following
+            self._played = -1
+        outcome = None
+        for following in range(self._played + 1, self.index + 1):
+            outcome = self._play(following, runner)
+            self._played = following
         self._left_at = self._where()
-        return self.outcome
+        self.outcome = outcome  # only the chosen beat's: the screen may read it meanwhile
+        return outcome
 
     def _where(self) -> tuple:
         stepper = self.session.stepper
@@ -101,7 +116,7 @@ class LessonPlayer:
         session.watches = self.session.watches
         return session
 
-    def _play(self, index: int) -> BeatOutcome:
+    def _play(self, index: int, runner: Runner) -> BeatOutcome:
         beat = self.lesson.beats[index]
         session = self.session
         problem, failure, sweep = None, None, ()
@@ -109,7 +124,7 @@ class LessonPlayer:
             if beat.setup:
                 session.restart(**beat.setup)
             if beat.run_to is not None:
-                problem = self._run_to(beat.run_to)
+                problem = self._run_to(beat.run_to, runner)
             if beat.sweep is not None and problem is None:
                 sweep, problem = self._sweep(beat.sweep)
         except ShapeMismatch as error:
@@ -133,7 +148,7 @@ class LessonPlayer:
                 claims += (shown,)
         return BeatOutcome(index, claims, sweep, highlight, problem)
 
-    def _run_to(self, target: Target) -> str | None:
+    def _run_to(self, target: Target, runner: Runner) -> str | None:
         """Move the session to `target`; what went wrong, if it was not reached."""
         session, stepper = self.session, self.session.stepper
         if target.kind == "start":
@@ -150,7 +165,7 @@ class LessonPlayer:
             if not np.isfinite(stepper.costs).all():
                 return f"a value went NaN or Inf before iteration {target.iteration}"
         elif target.kind == "convergence":
-            result = self.runner(session)
+            result = runner(session)
             if result.reason == "shape-error":
                 raise session.stepper.failure  # the run's stepper: it came back from the run
             if result.reason not in ("converged", "done"):
@@ -160,7 +175,7 @@ class LessonPlayer:
             session.breakpoints = []
             session.add_breakpoint(target.condition)
             try:
-                result = self.runner(session)
+                result = runner(session)
             finally:
                 session.breakpoints = kept
             if result.reason == "shape-error":

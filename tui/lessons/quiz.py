@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.events import Event
+from engine.shapes import PARAMETER_NAMES
 from tui.lessons.lesson_file import Quiz
 from tui.session.formatting import number, shape
 
@@ -104,5 +105,5 @@ _SHAPE_HINTS = {
     "dZ1": ": the shape of Z[1]",
     "dW1": ": the shape of W[1]",
     "db1": ": the shape of b[1] (keepdims)",
-    **{name: f": {name} keeps its shape" for name in ("W1", "b1", "W2", "b2")},
+    **{name: f": {name} keeps its shape" for name in PARAMETER_NAMES},
 }

@@ -14,11 +14,10 @@ from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 
-from engine.diagnostics import dead_units, saturation
-from engine.one_example import loop_over_examples
+from engine.diagnostics import collapsed_parameters, dead_units, saturation
+from engine.one_example import LOOP_NAMES, loop_over_examples
+from engine.shapes import PARAMETER_NAMES
 from tui.session.view import View
-
-_PARAMETERS = ("W1", "b1", "W2", "b2")
 
 
 class DerivedState(Mapping):
@@ -52,9 +51,9 @@ class DerivedState(Mapping):
             "unit_difference": lambda: view.symmetry.max_difference,
             "saturation": self._saturation,
             "dead_units": lambda: len(dead_units(self._base["Z1"])) if "Z1" in self else None,
-            "W_prime": lambda: self._used["W2"] @ self._used["W1"],
-            "b_prime": lambda: self._used["W2"] @ self._used["b1"] + self._used["b2"],
-            **{f"loop_{name}": self._loop(name) for name in ("Z1", "dW1", "db1", "dW2", "db2")},
+            "W_prime": lambda: collapsed_parameters(self._used)[0],
+            "b_prime": lambda: collapsed_parameters(self._used)[1],
+            **{f"loop_{name}": self._loop(name) for name in LOOP_NAMES},
         }
 
     def _saturation(self) -> float | None:
@@ -65,7 +64,7 @@ class DerivedState(Mapping):
     def _loop(self, name: str) -> Callable[[], np.ndarray]:
         def made() -> np.ndarray:
             if "loops" not in self._made:
-                params = {p: self._used[p] for p in _PARAMETERS}
+                params = {p: self._used[p] for p in PARAMETER_NAMES}
                 activation = self._view.config.activation
                 X, Y = self._base["X"], self._base["Y"]
                 self._made["loops"] = loop_over_examples(params, X, Y, activation)

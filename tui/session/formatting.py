@@ -5,11 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 
+def non_finite(value: float) -> str:
+    """NaN, +Inf or -Inf: how every panel spells a value that is not finite."""
+    return "NaN" if np.isnan(value) else ("+Inf" if value > 0 else "-Inf")
+
+
 def number(value: float, width: int = 0) -> str:
     """A float in 4 significant digits, fixed or scientific, whichever reads better."""
     value = float(value)
     if not np.isfinite(value):
-        text = "NaN" if np.isnan(value) else ("+Inf" if value > 0 else "-Inf")
+        text = non_finite(value)
     elif value == 0 or 1e-3 <= abs(value) < 1e4:
         text = f"{value:+.4f}"
     else:

@@ -21,6 +21,8 @@ import numpy as np
 
 from engine.diagnostics import accuracy
 from engine.errors import StepnetError
+from engine.shapes import PARAMETER_NAMES
+from tui.session.formatting import non_finite
 
 # '▁' … '█': index k is a block filling the lower k eighths of a cell (0 is a blank).
 LOWER_BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -274,14 +276,10 @@ def cost_text(value: float) -> str:
     return f"{value:.6f}" if np.isfinite(value) else non_finite(value)
 
 
-def non_finite(value: float) -> str:
-    return "NaN" if np.isnan(value) else ("+Inf" if value > 0 else "-Inf")
-
-
 def training_accuracy(state: Mapping[str, np.ndarray | float], activation: str) -> float | None:
     """The share of training examples predicted right from a state's W1, b1, W2, b2, X and Y;
     None when a parameter holds NaN or Inf (there is no prediction to count)."""
-    params = {name: state[name] for name in ("W1", "b1", "W2", "b2")}
+    params = {name: state[name] for name in PARAMETER_NAMES}
     try:
         return accuracy(params, state["X"], state["Y"], activation)
     except StepnetError:

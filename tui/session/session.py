@@ -53,32 +53,45 @@ def _stopping_at_shape_errors(move):
 class Session:
     max_hidden = MAX_HIDDEN_IN_APP  # a served session lowers it (tui/serve/confined_app.py)
 
-    def __init__(self, config: RunConfig, data: tuple[np.ndarray, np.ndarray] | None = None):
+    def __init__(
+        self,
+        config: RunConfig,
+        data: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        stepper: Stepper | None = None,
+        breakpoints: list[Breakpoint] | None = None,
+        watches: list[Watch] | None = None,
+        selection: tuple[int, int] | None = None,
+        message: str = "",
+    ):
+        """A session at iteration 0 of `config`, on `data` (default: the config's data set);
+        or, given a `stepper` (resume passes one), at that stepper's position, on its data."""
         self.config = config.checked()
-        self.data = data if data is not None else self.config.load_data()
-        self.stepper: Stepper = self.config.stepper(self.data)
+        if stepper is None:
+            self.data = data if data is not None else self.config.load_data()
+            stepper = self.config.stepper(self.data)
+        else:
+            self.data = (stepper.X, stepper.Y)
+        self.stepper: Stepper = stepper
         self.test_data = self.config.load_test_data()  # held out with --test-split, or None
-        self.breakpoints: list[Breakpoint] = []  # on steps and on conditions, in order added
-        self.watches: list[Watch] = []
-        self.selection: tuple[int, int] | None = None  # the value panel's cursor
-        self.message = ""
-        self.running = False
+        # on steps and on conditions, in order added
+        self.breakpoints: list[Breakpoint] = breakpoints if breakpoints is not None else []
+        self.watches: list[Watch] = watches if watches is not None else []
+        self.selection = selection  # the value panel's cursor
+        self.message = message
 
     @classmethod
     def resume(cls, path: str) -> Session:
         """The session saved in `path`, every value exactly as it was."""
         saved: SessionData = load_session(path)
-        session = cls.__new__(cls)
-        session.config = saved.config
-        session.stepper = saved.stepper()
-        session.data = (session.stepper.X, session.stepper.Y)
-        session.test_data = session.config.load_test_data()
-        session.breakpoints = saved.breakpoint_list()
-        session.watches = saved.watch_list()
-        session.selection = saved.selection
-        session.message = f"resumed {path}"
-        session.running = False
-        return session
+        return cls(
+            saved.config,
+            stepper=saved.stepper(),
+            breakpoints=saved.breakpoint_list(),
+            watches=saved.watch_list(),
+            selection=saved.selection,
+            message=f"resumed {path}",
+        )
 
     def save(self, path: str) -> None:
         data = capture(
@@ -97,12 +110,15 @@ class Session:
 
     # ---- what the screen shows
 
-    def view(self, *, running: bool | None = None) -> View:
+    def view(self, *, running: bool = False) -> View:
+        """What the screen shows now; `running` for the Views a run hands over as it goes (the
+        app, which starts runs, knows whether one is going: a run in a child process leaves
+        this session standing still)."""
         view = take_view(
             self.stepper,
             self.config,
             breakpoints=self.step_breakpoints,
-            running=self.running if running is None else running,
+            running=running,
             message=self.message,
             test_data=self.test_data,
         )
@@ -169,23 +185,19 @@ class Session:
                 on_view(self.view(running=True))
 
         remaining = max(0, self.config.iterations - self.stepper.iteration)
-        self.running = True
-        try:
-            if remaining == 0:
-                result = RunResult(
-                    "done", 0, f"already at the iteration limit {self.stepper.iteration}"
-                )
-            else:
-                result = self.stepper.run(
-                    remaining,
-                    until_converged=True,
-                    breakpoints=self.breakpoints,
-                    cancel=cancel.is_set,
-                    on_progress=progress,
-                    progress_every=16,
-                )
-        finally:
-            self.running = False
+        if remaining == 0:
+            result = RunResult(
+                "done", 0, f"already at the iteration limit {self.stepper.iteration}"
+            )
+        else:
+            result = self.stepper.run(
+                remaining,
+                until_converged=True,
+                breakpoints=self.breakpoints,
+                cancel=cancel.is_set,
+                on_progress=progress,
+                progress_every=16,
+            )
         self.message = (
             f"stopped at the iteration limit ({self.config.iterations})"
             if result.reason == "done"
@@ -196,11 +208,7 @@ class Session:
     def run_back(self, cancel: Callable[[], bool] | None = None) -> RunResult:
         """Go back to the latest earlier position where a run would have stopped for the
         breakpoints (see Stepper.run_back); at the start when none held."""
-        self.running = True
-        try:
-            result = self.stepper.run_back(self.breakpoints, cancel=cancel)
-        finally:
-            self.running = False
+        result = self.stepper.run_back(self.breakpoints, cancel=cancel)
         if result.reason == "start" and not self.breakpoints:
             self.message = "no breakpoints to run back to: back at the start"
         else:

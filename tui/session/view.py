@@ -43,7 +43,7 @@ class View:
     accuracy: float | None  # share of training examples right now; None once NaN/Inf appear
     dims: Mapping[str, int]  # n[0], n[1], n[2], m
     breakpoints: frozenset[str] = frozenset()  # step names with a breakpoint
-    running: bool = False
+    running: bool = False  # taken while a run goes (the app, which starts runs, knows that)
     message: str = ""  # the latest thing worth telling the user, one line
     watches: tuple[WatchLine, ...] = ()
     failure: ShapeMismatch | None = None  # why the next (mistaken) step cannot be computed

@@ -32,6 +32,9 @@ import numpy as np
 
 from engine.activations import ACTIVATIONS
 from engine.errors import StepnetError
+from engine.one_example import LOOP_NAMES
+from engine.shapes import PARAMETER_NAMES
+from engine.steps import STEP_NAMES
 from tui.session.formatting import number, shape
 
 MAX_TEXT_LENGTH = 200
@@ -44,9 +47,10 @@ HISTORY_LENGTH = 200
 INLINE_ELEMENTS = 8  # arrays up to this size are shown in full
 SUMMARY_WIDTH = 72
 
+# the data, the parameters, then every step's value but the updates (they are the parameters)
 ARRAY_NAMES = (
-    *("X", "Y", "W1", "b1", "W2", "b2"),
-    *("Z1", "A1", "Z2", "A2", "cost", "dZ2", "dW2", "db2", "dZ1", "dW1", "db1"),
+    *("X", "Y", *PARAMETER_NAMES),
+    *(name for name in STEP_NAMES if name not in PARAMETER_NAMES),
 )
 SIZE_NAMES = ("m", "n_x", "n_h")
 RATE_NAMES = ("alpha", "learning_rate")
@@ -54,7 +58,7 @@ TEST_NAMES = ("test_cost", "test_accuracy")
 DERIVED_NAMES = (
     *("iteration", "costs", "accuracy", "identical_units", "unit_difference"),
     *("saturation", "dead_units", "W_prime", "b_prime"),
-    *("loop_Z1", "loop_dW1", "loop_db1", "loop_dW2", "loop_db2"),
+    *(f"loop_{name}" for name in LOOP_NAMES),
     *TEST_NAMES,  # only with --test-split
     *("sweep_accuracy", "sweep_cost", "sweep_test_accuracy"),  # only in a lesson's sweep beat
 )

@@ -36,6 +36,7 @@ from tui.session.derived_state import DerivedState
 from tui.session.plotting import training_accuracy
 from tui.session.watch import Watch, WatchError, describe
 
+WATCH_FORMS = "a watch that is True (cost < 0.3), EXPR changes by > 0.01, EXPR changes sign"
 _CHANGES_BY = re.compile(
     r"(?P<expression>.+?)\s+changes\s+by\s*(?:>|more than)\s*(?P<amount>\S+)", re.IGNORECASE
 )

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from engine.errors import StepnetError
 from engine.functional import forward
 from engine.notation import SYMBOLS
-from engine.shapes import concrete, shape_text
+from engine.shapes import PARAMETER_NAMES, concrete, shape_text
 from tui.app.panels.strip_panel import StripPanel
 from tui.session import plotting
 from tui.session.plotting import BOTH, LEVELS_PER_CLASS, ONLY_0, ONLY_1
@@ -53,6 +53,8 @@ NOT_FINITE = "W or b holds NaN or Inf: no regions to draw"
 
 class BoundaryPanel(StripPanel):
     """Call `show(view)` after each update; draws at whatever size the layout gives it."""
+
+    redraws_while_running = True  # the boundary moving is what a run is watched for
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *SHADE_CLASSES,
@@ -212,7 +214,7 @@ class _Grid:
 
 
 def _parameters(view: View) -> dict[str, np.ndarray]:
-    return {name: view.state[name] for name in ("W1", "b1", "W2", "b2")}
+    return {name: view.state[name] for name in PARAMETER_NAMES}
 
 
 def _misshapen(view: View) -> str:

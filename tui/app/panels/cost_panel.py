@@ -34,6 +34,8 @@ MIN_CHART_WIDTH = 8
 class CostPanel(StripPanel):
     """Call `show(view)` after each update; draws at whatever size the layout gives it."""
 
+    redraws_while_running = True  # the cost falling is what a run is watched for
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "cost-panel--label",
         "cost-panel--value",

@@ -9,6 +9,7 @@ from tui.session.view import View
 
 
 class StatusBar(TextPanel):
+    redraws_while_running = True  # says a run goes, with its cost and accuracy
     DEFAULT_CSS = """
     StatusBar { height: 2; }
     """

@@ -6,8 +6,10 @@ from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.app.panels.panel import Panel
 
-class StripPanel(Widget):
+
+class StripPanel(Panel, Widget):
     """Subclasses draw every line at once in `_render_strips`; this keeps them until the View,
     the size or the theme changes."""
 

@@ -11,6 +11,7 @@ HISTORY_SHOWN = 3
 
 
 class WatchPanel(TextPanel):
+    redraws_while_running = True  # the numbers the user asked to follow
     DEFAULT_CSS = """
     WatchPanel { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """

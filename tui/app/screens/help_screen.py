@@ -36,12 +36,20 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        width = max(len(_keys(command)) for command in COMMANDS) + 2
+        keyed = [command for command in COMMANDS if command.keys]
+        width = max(len(_keys(command)) for command in keyed) + 2
         lines = [Content.styled("stepnet: keys", "bold"), Content(INTRODUCTION), Content("")]
-        for command in COMMANDS:
+        for command in keyed:
             lines.append(
                 Content.styled(f"{_keys(command):<{width}}", "bold $accent") + Content(command.help)
             )
+        lines.append(Content(""))
+        lines.append(Content.styled("without a key, in the command palette (ctrl+p):", "bold"))
+        for command in COMMANDS:
+            if not command.keys:
+                lines.append(
+                    Content.styled(command.label, "bold $accent") + Content(f": {command.help}")
+                )
         lines.append(Content(""))
         lines.append(Content.styled("escape closes this help", "$text-muted"))
         with VerticalScroll():

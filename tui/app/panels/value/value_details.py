@@ -1,34 +1,49 @@
 """The numbers behind the cell under the cursor, as the slides write them.
 
 For the forward and backward matrices with a column per example: the slide's one-example form
-(z[1](i) = W[1]x(i) + b[1] …) with the actual numbers, recomputed here from example i alone and
+(z[1](i) = W[1]x(i) + b[1] …) with the actual numbers, recomputed from example i alone and
 set beside column i of the vectorised step. For a row per hidden unit: the unit-by-unit form
 (z₂[1](i) = w₂[1]ᵀx(i) + b₂[1]). For a gradient entry: the chain rule, its term for one example,
 the sum over the m examples and the 1/m. For an update: old − α·dW = new.
 
-Everything is recomputed with plain numpy from the View's state, independently of the engine's
-kernels, and shown beside the engine's value: the learner sees that the loop, the unit and the
-vectorised matrix agree. The functions are pure (View and cursor in, Rich renderables out), so
-they are tested without an app. Only text attributes are used (bold, dim, reverse): no colour,
-so the details read the same under any theme and under NO_COLOR.
+Everything is recomputed with plain numpy from the View's state (engine/one_example.py), apart
+from the engine's vectorised kernels, and shown beside the engine's value: the learner sees that
+the loop, the unit and the vectorised matrix agree. The functions are pure (View and cursor in,
+Rich renderables out), so they are tested without an app. Only text attributes are used (bold,
+dim, reverse): no colour, so the details read the same under any theme and under NO_COLOR.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.table import Table
+from rich.console import Group, RenderableType
 from rich.text import Text
 
+from engine import one_example
 from engine.activations import get_activation
 from engine.mistakes.catalogue import get_mistake
 from engine.notation import SYMBOLS
+from engine.one_example import (
+    EXAMPLE_STEPS,
+    GRADIENT_STEPS,
+    UPDATE_STEPS,
+    CostTerms,
+    GradientEntry,
+    UpdateParts,
+    hidden_slope,
+)
 from engine.shapes import concrete, shape_text
+from tui.app.panels.value.details_layout import (
+    HEADING,
+    MUTED,
+    block,
+    labels,
+    operator,
+    side_by_side,
+    window,
+)
 from tui.app.panels.value.value_axes import (
     EXAMPLES,
     FEATURES,
@@ -42,59 +57,12 @@ from tui.app.panels.value.value_axes import (
 from tui.session.formatting import number
 from tui.session.view import View
 
-HIGHLIGHT = "reverse"
-HEADING = "bold"
-MUTED = "dim"
 MAX_ROWS = 6  # rows of a matrix shown in the details, around the picked one
 MAX_COLS = 4
 TOLERANCE = 1e-12  # relative: what counts as "the same number" beside the engine's
-LEAKY_SLOPE = 0.01
-
-EXAMPLE_STEPS = ("Z1", "A1", "Z2", "A2", "dZ2", "dZ1")
-GRADIENT_STEPS = ("dW1", "db1", "dW2", "db2")
-UPDATE_STEPS = ("W1", "b1", "W2", "b2")
 
 
-# ---- g and g', written out again so that the details check the engine's kernels
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
-
-
-_G: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "tanh": np.tanh,
-    "sigmoid": _sigmoid,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "leaky_relu": lambda z: np.maximum(LEAKY_SLOPE * z, z),
-    "linear": lambda z: np.array(z, dtype=np.float64),
-}
-# g'(z) from z and a = g(z), as the derivatives slide gives it
-_G_SLOPE: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "tanh": lambda z, a: 1.0 - a * a,
-    "sigmoid": lambda z, a: a * (1.0 - a),
-    "relu": lambda z, a: np.where(z >= 0.0, 1.0, 0.0),
-    "leaky_relu": lambda z, a: np.where(z >= 0.0, 1.0, LEAKY_SLOPE),
-    "linear": lambda z, a: np.ones_like(z, dtype=np.float64),
-}
-
-
-def hidden_g(activation: str, z: np.ndarray) -> np.ndarray:
-    """g(z) of the hidden layer, element-wise."""
-    z = np.asarray(z, dtype=np.float64)
-    if activation in _G:
-        return _G[activation](z)
-    return get_activation(activation).apply(z, np.empty_like(z))
-
-
-def hidden_slope(activation: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """g'(z) of the hidden layer from z and a = g(z), element-wise."""
-    z, a = np.asarray(z, dtype=np.float64), np.asarray(a, dtype=np.float64)
-    if activation in _G_SLOPE:
-        return _G_SLOPE[activation](z, a)
-    act = get_activation(activation)
-    return act.slope(a if act.slope_operand == "A1" else z, np.empty_like(z))
+# ---- g'(z) in words
 
 
 def _slope_text(activation: str, z: float, a: float, slope: float) -> str:
@@ -109,136 +77,29 @@ def _slope_text(activation: str, z: float, a: float, slope: float) -> str:
     return f"{number(slope)}"
 
 
-# ---- the numbers, recomputed
+# ---- the numbers, recomputed (engine/one_example.py) from the View's state
 
 
 def example_column(view: View, i: int) -> np.ndarray:
-    """Column i (numpy index) of the event's matrix, recomputed from example i alone as the
-    slide's for-loop computes it: (n[1],) for Z1, A1, dZ1; (1,) for Z2, A2, dZ2."""
-    state, name = view.state, _event_name(view)
-    activation = view.config.activation
-    if name == "Z1":
-        return state["W1"] @ state["X"][:, i] + state["b1"][:, 0]
-    if name == "A1":
-        return hidden_g(activation, state["Z1"][:, i])
-    if name == "Z2":
-        return state["W2"] @ state["A1"][:, i] + state["b2"][:, 0]
-    if name == "A2":
-        return _sigmoid(state["Z2"][:, i])
-    if name == "dZ2":
-        return state["A2"][:, i] - state["Y"][:, i]
-    if name == "dZ1":
-        dz2 = state["A2"][:, i] - state["Y"][:, i]
-        slope = hidden_slope(activation, state["Z1"][:, i], state["A1"][:, i])
-        return (state["W2"].T @ dz2) * slope
-    raise ValueError(f"{name} has no column per example; use one of {', '.join(EXAMPLE_STEPS)}")
-
-
-@dataclass(frozen=True)
-class GradientEntry:
-    """One entry of dW1, db1, dW2 or db2 as a mean over the examples: (1/m)·Σᵢ dz(i)·factor(i).
-
-    For layer 2, dz(i) = dz[2](i) = a[2](i) − y(i); for layer 1, dz(i) = dzⱼ[1](i) =
-    W[2]ⱼ·dz[2](i)·g'(zⱼ[1](i)). `factor` is aⱼ[1](i) for dW2, xₖ(i) for dW1, 1 for a bias.
-    All per-example arrays are (m,).
-    """
-
-    name: str
-    row: int
-    col: int
-    dz2: np.ndarray
-    slope: np.ndarray | None  # g'(zⱼ[1](i)), layer 1 only
-    weight: float | None  # W[2]ⱼ, layer 1 only
-    dz: np.ndarray
-    factor: np.ndarray
-    terms: np.ndarray
-    total: float  # Σᵢ terms
-    value: float  # total / m: the entry, recomputed
-    engine: float  # the entry as the engine computed it
+    """Column i of the event's matrix, recomputed from example i alone."""
+    return one_example.example_column(view.state, _event_name(view), view.config.activation, i)
 
 
 def gradient_entry(view: View, row: int, col: int) -> GradientEntry:
-    """The chain rule for entry (row, col) of the event's gradient, recomputed from the
-    forward values in the View's state (not from the engine's dZ1 or dZ2)."""
-    state, name = view.state, _event_name(view)
-    if name not in GRADIENT_STEPS:
-        raise ValueError(f"{name} is not a gradient; use one of {', '.join(GRADIENT_STEPS)}")
-    m = view.dims["m"]
-    dz2 = np.asarray(state["A2"][0] - state["Y"][0], dtype=np.float64)
-    slope = weight = None
-    if name in ("dW2", "db2"):
-        dz = dz2
-        factor = state["A1"][col] if name == "dW2" else np.ones(m)
-    else:
-        slope = hidden_slope(view.config.activation, state["Z1"][row], state["A1"][row])
-        weight = float(state["W2"][0, row])
-        dz = weight * dz2 * slope
-        factor = state["X"][col] if name == "dW1" else np.ones(m)
-    terms = dz * factor
-    total = float(np.sum(terms))
-    return GradientEntry(
-        name,
-        row,
-        col,
-        dz2,
-        slope,
-        weight,
-        dz,
-        np.asarray(factor, dtype=np.float64),
-        terms,
-        total,
-        total / m,
-        float(view.event.value[row, col]),
-    )
-
-
-@dataclass(frozen=True)
-class UpdateParts:
-    """θ := θ − α·dθ for the parameter the event updated, every array of its shape."""
-
-    name: str
-    learning_rate: float
-    old: np.ndarray  # θ when the iteration began
-    gradient: np.ndarray  # dθ of this iteration
-    step: np.ndarray  # −α·dθ
-    recomputed: np.ndarray  # old − α·dθ, here
-    new: np.ndarray  # θ after the step, from the engine
+    """The chain rule for entry (row, col) of the event's gradient."""
+    name = _event_name(view)
+    return one_example.gradient_entry(view.state, name, view.config.activation, row, col)
 
 
 def update_parts(view: View) -> UpdateParts:
+    """The event's update, from the parameter as it was when the iteration began."""
     name = _event_name(view)
-    if name not in UPDATE_STEPS:
-        raise ValueError(f"{name} is not an update; use one of {', '.join(UPDATE_STEPS)}")
-    alpha = view.config.learning_rate
-    old = np.asarray(view.start_parameters[name], dtype=np.float64)
-    gradient = np.asarray(view.state["d" + name], dtype=np.float64)
-    return UpdateParts(
-        name, alpha, old, gradient, -alpha * gradient, old - alpha * gradient, view.event.value
-    )
-
-
-@dataclass(frozen=True)
-class CostTerms:
-    """J = (1/m)·Σᵢ L(i) with L(i) = −[y(i) log a[2](i) + (1 − y(i)) log(1 − a[2](i))]."""
-
-    y: np.ndarray  # (m,)
-    a: np.ndarray  # (m,)
-    losses: np.ndarray  # (m,)
-    total: float
-    value: float  # the mean, recomputed from A2
-    engine: float
+    old = view.start_parameters.get(name)
+    return one_example.update_parts(view.state, name, view.config.learning_rate, old)
 
 
 def cost_terms(view: View) -> CostTerms:
-    y = np.asarray(view.state["Y"][0], dtype=np.float64)
-    a = np.asarray(view.state["A2"][0], dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # 0·log 0 counts as 0, as in the limit
-        losses = -(
-            np.where(y > 0, y * np.log(a), 0.0) + np.where(y < 1, (1 - y) * np.log(1 - a), 0.0)
-        )
-    total = float(np.sum(losses))
-    return CostTerms(y, a, losses, total, total / len(y), float(view.event.value))
+    return one_example.cost_terms(view.state)
 
 
 # ---- the details for the cursor
@@ -602,162 +463,24 @@ def cost_details(view: View, example: int | None = None) -> RenderableType:
     return Group(*lines)
 
 
-# ---- layout helpers
-
-
-def window(size: int, center: int, limit: int) -> range:
-    """At most `limit` indices of range(size), around `center`."""
-    if size <= limit:
-        return range(size)
-    start = min(max(center - limit // 2, 0), size - limit)
-    return range(start, start + limit)
-
-
-def block(
-    title: str | None,
-    values: np.ndarray,
-    rows: range,
-    cols: range,
-    highlight: tuple[int | None, int | None] | None = None,
-    column_label: Callable[[int], str] | None = None,
-) -> Text:
-    """A block of numbers (2-D `values`, the shown rows and columns) under a title line (none
-    if None), with ⋮ and … where rows or columns are left out. `highlight` (row, col) marks a
-    cell; a None in it marks the whole column or row. `column_label` labels each column."""
-    values = np.asarray(values, dtype=np.float64)
-    shown = values[rows.start : rows.stop, cols.start : cols.stop]
-    width = max((len(number(v)) for v in shown.flat), default=1)
-    if column_label is not None:
-        width = max(width, *(len(column_label(c)) for c in cols))
-    lines = [] if title is None else [Text(title, style=HEADING)]
-    lead = "… " if cols.start > 0 else ""
-    if column_label is not None:
-        titles = " ".join(column_label(c).rjust(width) for c in cols)
-        lines.append(Text(" " * len(lead) + titles, style=MUTED))
-    if rows.start > 0:
-        lines.append(Text("⋮", style=MUTED))
-    for r in rows:
-        line = Text(lead, style=MUTED)
-        for n, c in enumerate(cols):
-            if n:
-                line.append(" ")
-            line.append(
-                number(values[r, c], width), style=HIGHLIGHT if _marks(highlight, r, c) else ""
-            )
-        if cols.stop < values.shape[1]:
-            line.append(" …", style=MUTED)
-        lines.append(line)
-    if rows.stop < values.shape[0]:
-        lines.append(Text("⋮", style=MUTED))
-    return _join(lines)
-
-
-def _join(lines: list[Text]) -> Text:
-    text = Text("\n", no_wrap=True).join(lines)
-    text.no_wrap = True
-    return text
-
-
-def _marks(highlight: tuple[int | None, int | None] | None, r: int, c: int) -> bool:
-    if highlight is None:
-        return False
-    row, col = highlight
-    return (row is None or row == r) and (col is None or col == c)
-
-
-def labels(
-    title: str | None,
-    rows: range,
-    label: Callable[[int], str],
-    size: int,
-    highlight: int | None = None,
-) -> Text:
-    """A column of row labels lined up with `block`s over the same rows."""
-    lines = [] if title is None else [Text(title, style=HEADING)]
-    if rows.start > 0:
-        lines.append(Text("⋮", style=MUTED))
-    for r in rows:
-        lines.append(Text(label(r), style=HIGHLIGHT if r == highlight else MUTED))
-    if rows.stop < size:
-        lines.append(Text("⋮", style=MUTED))
-    return _join(lines)
-
-
 def _axis_labeller(symbol: str) -> Callable[[int], str] | None:
     return {UNITS: unit_label, FEATURES: feature_label, EXAMPLES: example_label}.get(symbol)
 
 
-class Operator(Text):
-    """An operator between blocks: it stays with the block after it when a row wraps."""
-
-
-def operator(symbol: str) -> Operator:
-    """An operator between blocks, on the line of their first row."""
-    return Operator("\n" + symbol, no_wrap=True)
-
-
-class SideBySide:
-    """Blocks beside each other, like the terms of an equation. When the width runs out the
-    rest continues on the next row, led by its operator, as a written equation wraps; with
-    `labels`, the first cell (row labels) starts every row again."""
-
-    def __init__(self, *cells: Text, labels: bool = False) -> None:
-        self.labels = cells[0] if labels else None
-        pieces: list[list[Text]] = []
-        for cell in cells[1:] if labels else cells:
-            if pieces and isinstance(pieces[-1][-1], Operator):
-                pieces[-1].append(cell)
-            else:
-                pieces.append([cell])
-        self.pieces = pieces
-
-    @staticmethod
-    def _width(cells: list[Text]) -> int:
-        widths = [max(cell_len(line) for line in cell.plain.split("\n")) for cell in cells]
-        return sum(widths) + len(widths) - 1
-
-    def _rows(self, max_width: int) -> list[list[Text]]:
-        lead = [self.labels] if self.labels is not None else []
-        rows: list[list[Text]] = []
-        row: list[Text] = []
-        for piece in self.pieces:
-            if row and self._width(lead + row + piece) > max_width:
-                rows.append(row)
-                row = []
-            row = row + piece
-        rows.append(row)
-        return [lead + row for row in rows]
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for row in self._rows(options.max_width):
-            table = Table.grid(padding=(0, 1))
-            for _ in row:
-                table.add_column(no_wrap=True)
-            table.add_row(*row)
-            yield table
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        lead = [self.labels] if self.labels is not None else []
-        narrowest = max(self._width(lead + piece) for piece in self.pieces)
-        widest = self._width(lead + [cell for piece in self.pieces for cell in piece])
-        return Measurement(narrowest, widest)
-
-
-def side_by_side(*cells: Text, labels: bool = False) -> SideBySide:
-    return SideBySide(*cells, labels=labels)
-
-
 def agreement(recomputed: np.ndarray, engine: np.ndarray, what: str) -> Text:
-    """'✓ same as <what>' when the recomputed numbers and the engine's agree to TOLERANCE
-    (relative), with the largest difference; '✗ …' with it when they do not."""
+    """'✓ = <what>' when the recomputed numbers and the engine's agree to TOLERANCE (relative);
+    '✗ …' with the largest difference when they do not.
+
+    Within the tolerance the two differ only by rounding: a loop adds in another order than a
+    matrix product, and how far apart that leaves them depends on the machine's BLAS, so the
+    screen says "up to rounding" rather than show a figure no other machine would draw.
+    """
     recomputed, engine = np.asarray(recomputed, np.float64), np.asarray(engine, np.float64)
     same = np.isclose(recomputed, engine, rtol=TOLERANCE, atol=TOLERANCE, equal_nan=True)
+    if same.all():
+        return Text(f"✓ = {what} (the same up to rounding)", style=MUTED)
     with np.errstate(invalid="ignore"):
         gap = np.where(same, 0.0, np.abs(recomputed - engine))
-        tiny = np.where(same & np.isfinite(recomputed), np.abs(recomputed - engine), 0.0)
-    if same.all():
-        largest = float(np.max(tiny, initial=0.0))
-        return Text(f"✓ = {what} (differences ≤ {largest:.0e})", style=MUTED)
     return Text(f"✗ not {what}: differs by up to {float(np.max(gap)):.3e}", style=HEADING)
 
 

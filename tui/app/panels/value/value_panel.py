@@ -22,6 +22,7 @@ from textual.widgets import Digits, Static
 from engine.notation import SYMBOLS
 from engine.shapes import concrete
 from engine.steps import STEPS
+from tui.app.panels.panel import Panel
 from tui.app.panels.value.matrix_view import LEVELS, MatrixView
 from tui.app.panels.value.value_axes import (
     EXAMPLES,
@@ -33,13 +34,13 @@ from tui.app.panels.value.value_axes import (
     labeller,
 )
 from tui.app.panels.value.value_details import details, off_the_slide
-from tui.session.formatting import number, shape, statistics
+from tui.session.formatting import non_finite, number, shape, statistics
 from tui.session.view import View
 
 HINT = "Nothing computed yet: press n to compute the first step, {formula}."
 
 
-class ValuePanel(Widget):
+class ValuePanel(Panel, Widget):
     """The current step's value. `show(view)` redraws it; `cursor` is the picked cell."""
 
     DEFAULT_CSS = """
@@ -256,7 +257,9 @@ class ValuePanel(Widget):
 def _big_number(value: float) -> str:
     """J for the Digits widget, which draws its digits three lines high."""
     if not np.isfinite(value):
-        return "NaN" if np.isnan(value) else "Inf"
+        # without the sign: Digits would draw a "+" three lines high beside the small letters,
+        # and J, a mean of −log terms, is never −Inf
+        return non_finite(value).lstrip("+")
     if value == 0 or 1e-3 <= abs(value) < 1e6:
         return f"{value:.6f}"
     return f"{value:.4e}"

@@ -1,0 +1,121 @@
+"""Nothing on screen depends on the last bits of a float.
+
+Another machine's BLAS rounds matrix products differently in the last bit, so a screen that
+shows sub-rounding figures passes its snapshot only on the machine that wrote it. Each screen
+the snapshot tests take is drawn twice here: on the flower data, and on the flower data with
+every feature moved by one ulp, which shifts every value downstream by about as much as a
+different BLAS would. The two pictures must be the same, character for character.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.config import RunConfig
+from engine.stepper import Stepper
+from engine.steps import STEP_INDEX
+from tui.app.app import StepnetApp
+from tui.lessons.lesson_file import lesson_paths, load_lesson
+from tui.lessons.player import check_lesson
+from tui.session.session import Session
+
+WIDE = (120, 40)
+SMALL = (80, 24)
+
+
+def steps_to(name: str, iteration: int = 0) -> int:
+    return iteration * 15 + STEP_INDEX[name] + 1
+
+
+async def _run_50(app, pilot):
+    app.session.stepper.run(50)
+    app.refresh_from_session()
+    await pilot.pause()
+
+
+async def _break_and_run(app, pilot):
+    await pilot.press("k", "r")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+SCREENS = {
+    "start": (RunConfig(), 0, WIDE, None),
+    "Z1": (RunConfig(), steps_to("Z1"), WIDE, None),
+    "cost": (RunConfig(), steps_to("cost"), WIDE, None),
+    "dZ1": (RunConfig(), steps_to("dZ1"), WIDE, None),
+    "W1 of iteration 2": (RunConfig(), steps_to("W1", 2), WIDE, None),
+    "zero init, 50 iterations": (
+        RunConfig(init="zeros", activation="sigmoid"),
+        0,
+        WIDE,
+        _run_50,
+    ),
+    "breakpoint at dW1": (RunConfig(), steps_to("dW1"), WIDE, _break_and_run),
+    "80x24 at dW1": (RunConfig(), steps_to("dW1"), SMALL, None),
+    "W2-not-transposed": (RunConfig(mistake="W2-not-transposed"), steps_to("dZ1"), WIDE, None),
+}
+
+
+async def _picture(config: RunConfig, data, steps: int, size, before) -> str:
+    session = Session(config, data=data)
+    for _ in range(steps):
+        session.step()
+    app = StepnetApp(session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        if before is not None:
+            await before(app, pilot)
+        return "\n".join(line.text for line in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("name", SCREENS)
+async def test_a_screen_reads_the_same_when_every_value_moves_by_rounding(name):
+    config, steps, size, before = SCREENS[name]
+    X, Y = config.load_data()
+    nudged = np.nextafter(X, np.inf)
+    assert (nudged != X).all()  # every feature really moved
+    exact = await _picture(config, (X, Y), steps, size, before)
+    moved = await _picture(config, (nudged, Y), steps, size, before)
+    assert moved == exact
+
+
+def test_a_trace_reads_the_same_when_every_value_moves_by_rounding():
+    X, Y = RunConfig().load_data()
+    params = RunConfig().stepper((X, Y)).parameters()
+    exact = Stepper(X, Y, params)
+    moved = Stepper(np.nextafter(X, np.inf), Y, params)
+    for _ in range(3 * 15):  # three whole iterations, every kind of step
+        event, nudged = exact.step(), moved.step()
+        assert nudged.to_json() == event.to_json()
+    assert moved.parameters()["W1"].tobytes() != exact.parameters()["W1"].tobytes()
+
+
+def test_a_trace_keeps_ten_significant_digits():
+    X, Y = RunConfig().load_data()
+    event = RunConfig().stepper((X, Y)).step()
+    written = np.array(event.to_json()["value"])
+    assert np.allclose(written, event.value, rtol=1e-9, atol=0)
+    assert written.shape == event.value.shape
+
+
+@pytest.mark.parametrize("path", lesson_paths(), ids=lambda path: path.stem)
+def test_a_lesson_reads_the_same_when_every_value_moves_by_rounding(path, monkeypatch):
+    # what a beat shows beside its claims (the values they read) is on screen too
+    lesson = load_lesson(path)
+    exact: list[str] = []
+    assert check_lesson(lesson, exact.append) is None
+    load = RunConfig.load_data
+    loaded = []
+
+    def nudged(config):
+        X, Y = load(config)
+        loaded.append(config.data)
+        return np.nextafter(X, np.inf), Y
+
+    monkeypatch.setattr(RunConfig, "load_data", nudged)
+    moved: list[str] = []
+    assert check_lesson(lesson, moved.append) is None
+    assert loaded  # the lesson's sessions really ran on the moved data
+    assert moved == exact
