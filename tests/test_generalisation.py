@@ -126,7 +126,7 @@ def test_session_scores_are_the_training_and_test_scores_now():
 async def test_the_status_line_shows_test_scores_and_c_the_confusion_matrices():
     from app_helpers import WIDE, new_app, panel_text
 
-    from tui.app.screens.scores_screen import ScoresScreen
+    from tui.app.screens.table_screen import TableScreen
 
     app = new_app(test_split=0.2)
     async with app.run_test(size=WIDE) as pilot:
@@ -136,15 +136,15 @@ async def test_the_status_line_shows_test_scores_and_c_the_confusion_matrices():
         assert f"test J {app.view.test.cost:.4f} · {100 * app.view.test.accuracy:.1f}%" in status
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, ScoresScreen)
-        table = app.screen.query_one("#scores").content
+        assert isinstance(app.screen, TableScreen)
+        table = app.screen.query_one("#table").content
         assert [column.header for column in table.columns][1:] == [
             "training (320 examples)",
             "test (80 examples)",
         ]
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, ScoresScreen)
+        assert not isinstance(app.screen, TableScreen)
 
 
 def test_watches_read_the_test_scores_and_wait_for_them_without_a_split():

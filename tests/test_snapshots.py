@@ -114,3 +114,8 @@ def test_test_split_scores_on_the_status_line(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_and_score)
+
+
+def test_gradient_check_catches_a_missing_one_over_m(snap_compare):
+    app = build_app(RunConfig(mistake="no-1-over-m"), steps_to("db1"))
+    assert snap_compare(app, terminal_size=WIDE, press=["v"])

@@ -40,11 +40,12 @@ from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
-from tui.app.screens.scores_screen import ScoresScreen
+from tui.app.screens.table_screen import TableScreen
 from tui.lessons.player import LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
 from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
+from tui.session.gradient_report import gradient_table
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
 from tui.session.view import View
@@ -397,7 +398,12 @@ class StepnetApp(App):
         table = scores_table(training, test)
         if test is None:
             table.caption = "no test set: start with --test-split 0.2 to hold out a fifth"
-        self.push_screen(ScoresScreen(table))
+        self.push_screen(TableScreen(table, "c"))
+
+    def action_check_gradients(self) -> None:
+        report = self.session.check_gradients()
+        self.refresh_from_session()
+        self.push_screen(TableScreen(gradient_table(report), "v"))
 
     def action_edit(self) -> None:
         self._ask("What if (at this iteration's start):", EDIT_EXAMPLES, self.session.edit)

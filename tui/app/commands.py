@@ -113,6 +113,14 @@ COMMANDS: tuple[Command, ...] = (
         "Cost, accuracy and confusion matrix, training and test (--test-split 0.2).",
         in_footer=False,
     ),
+    Command(
+        "gradient-check",
+        "v",
+        "check_gradients",
+        "grad check",
+        "Check backpropagation against the numerical gradient, per parameter, here.",
+        in_footer=False,
+    ),
     Command("watch", "w", "add_watch", "watch", "Add a watch expression, e.g. abs(dW1).max()."),
     Command(
         "save",

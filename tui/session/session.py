@@ -26,6 +26,7 @@ from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
 from tui.session.edit_text import parse_edit
+from tui.session.gradient_report import GradientReport, check_gradients
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import Watch
@@ -225,6 +226,14 @@ class Session:
         training = scores(params, *self.data, activation)
         test = None if self.test_data is None else scores(params, *self.test_data, activation)
         return training, test
+
+    def check_gradients(self) -> GradientReport:
+        """The numerical gradient check at the parameters the latest backward pass used (those
+        its iteration began with), against this run's backward pass, mistaken or not."""
+        params = self.stepper.iteration_start_parameters()
+        report = check_gradients(params, *self.data, self.config.activation, self.config.mistake)
+        self.message = report.summary()
+        return report
 
     # ---- what-if
 
