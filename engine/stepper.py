@@ -188,6 +188,13 @@ class Stepper:
         view.flags.writeable = False
         return view
 
+    def recorded_costs(self, n: int) -> np.ndarray:
+        """J of iterations 0 … n − 1 as last computed on this branch, also those past the cursor
+        (after going back): what scrubbing along a run shows (read-only)."""
+        view = self._costs[: max(0, min(n, len(self._costs)))]
+        view.flags.writeable = False
+        return view
+
     @property
     def event(self) -> Event | None:
         """The latest event: the step just computed, or None before the first step."""

@@ -119,3 +119,17 @@ def test_test_split_scores_on_the_status_line(snap_compare):
 def test_gradient_check_catches_a_missing_one_over_m(snap_compare):
     app = build_app(RunConfig(mistake="no-1-over-m"), steps_to("db1"))
     assert snap_compare(app, terminal_size=WIDE, press=["v"])
+
+
+def test_cost_curve_scrubbed_back(snap_compare):
+    # the whole run stays drawn; ▲ on the axis marks the iteration on screen
+    app = build_app(RunConfig())
+
+    async def run_and_scrub(pilot):
+        app.session.stepper.run(600)
+        app.refresh_from_session()  # as a run in the app ends: the screen shows iteration 599
+        app.session.goto_iteration(200)
+        app.refresh_from_session()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_scrub)

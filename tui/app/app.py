@@ -25,6 +25,7 @@ from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
 from tui.app.commands import COMMANDS, bindings
+from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.lesson_panel import LessonPanel, LessonView
 from tui.app.panels.placement import (
     COLUMNS,
@@ -447,6 +448,21 @@ class StepnetApp(App):
 
     def on_value_panel_cursor_moved(self, message: ValuePanel.CursorMoved) -> None:
         self.session.selection = (message.row, message.col)
+
+    def on_cost_panel_scrubbed(self, message: CostPanel.Scrubbed) -> None:
+        if self.running:
+            return
+        self.session.goto_iteration(message.iteration)
+        self.refresh_from_session()
+
+    def action_scrub(self, step: int) -> None:
+        panels = self.query(CostPanel)
+        target = panels.first().scrub(self.view.iteration, step) if panels else None
+        if target is None:
+            self._tell("no cost curve to move along yet: step past the cost (J) first")
+            return
+        self.session.goto_iteration(target)
+        self.refresh_from_session()
 
     def on_steps_panel_picked(self, message: StepsPanel.Picked) -> None:
         if self.running:

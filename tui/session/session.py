@@ -23,7 +23,7 @@ from engine.generalisation import Scores, scores
 from engine.mistakes.catalogue import get_mistake
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import Breakpoint, RunResult, Stepper
-from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
+from engine.steps import STEP_INDEX, STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
 from tui.session.edit_text import parse_edit
 from tui.session.gradient_report import GradientReport, check_gradients
@@ -32,6 +32,7 @@ from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import Watch
 from tui.session.watch_conditions import read_breakpoint
 
+COST_INDEX = STEP_INDEX["cost"]
 FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
 # cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
 MAX_HIDDEN_IN_APP = 64
@@ -80,6 +81,9 @@ class Session:
         self.watches: list[Watch] = watches if watches is not None else []
         self.selection = selection  # the value panel's cursor
         self.message = message
+        # how far this run has gone, for the cost curve to scrub along: on which stepper and
+        # branch (a restart or an edit starts again), and the furthest cursor a View showed
+        self._reach: tuple[Stepper, tuple, int] = (stepper, stepper.edits, stepper.cursor)
 
     @classmethod
     def resume(cls, path: str) -> Session:
@@ -122,8 +126,21 @@ class Session:
             running=running,
             message=self.message,
             test_data=self.test_data,
+            run_costs=self._run_costs(),
         )
         return view.with_watches(self._watch_lines(view))
+
+    def _run_costs(self) -> np.ndarray | None:
+        """J of the run as far as it has gone, when the cursor stands before that (else None)."""
+        stepper = self.stepper
+        known, edits, furthest = self._reach
+        if known is not stepper or edits != stepper.edits:
+            furthest = stepper.cursor
+        furthest = max(furthest, stepper.cursor)
+        self._reach = (stepper, stepper.edits, furthest)
+        iterations, index = divmod(furthest, STEPS_PER_ITERATION)
+        n = iterations + (1 if index > COST_INDEX else 0)  # whose cost step has run
+        return stepper.recorded_costs(n) if n > len(stepper.costs) else None
 
     def _watch_lines(self, view: View) -> tuple[WatchLine, ...]:
         state = DerivedState(view, self.config.learning_rate, state=self.stepper.state())

@@ -49,6 +49,9 @@ class View:
     failure: ShapeMismatch | None = None  # why the next (mistaken) step cannot be computed
     edits: tuple[str, ...] = ()  # what-if edits in effect here, oldest first (engine.edits)
     test: Scores | None = None  # on the examples held out with --test-split; None without
+    # J of the whole run reached so far, when the cursor has gone back before its end: the cost
+    # curve then shows the run and where in it the cursor stands; None otherwise
+    run_costs: np.ndarray | None = None
 
     def with_watches(self, watches: tuple[WatchLine, ...]) -> View:
         return replace(self, watches=watches)
@@ -79,6 +82,7 @@ def take_view(
     running: bool = False,
     message: str = "",
     test_data: tuple[np.ndarray, np.ndarray] | None = None,
+    run_costs: np.ndarray | None = None,
 ) -> View:
     state = stepper.state()
     params = stepper.parameters()
@@ -100,6 +104,7 @@ def take_view(
         message=message,
         failure=stepper.failure,
         test=None if test_data is None else scores(params, *test_data, config.activation),
+        run_costs=run_costs,
         edits=tuple(
             str(edit)
             for edit in stepper.edits
