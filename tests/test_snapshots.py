@@ -133,3 +133,15 @@ def test_cost_curve_scrubbed_back(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_and_scrub)
+
+
+def test_unit_maps_after_a_run(snap_compare):
+    app = build_app(RunConfig(hidden=5))
+
+    async def run_and_map(pilot):
+        app.session.stepper.run(1000)
+        app.refresh_from_session()
+        await pilot.press("u")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_map)

@@ -42,6 +42,7 @@ from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
 from tui.app.screens.table_screen import TableScreen
+from tui.app.screens.unit_maps_screen import UnitMapsScreen
 from tui.lessons.player import LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
@@ -53,6 +54,7 @@ from tui.session.view import View
 from tui.session.watch_conditions import WATCH_FORMS
 
 MIN_SIZE = (60, 20)
+UNIT_MAP_SIZE = (16, 8)  # cells across and down for each hidden unit's map
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
 PANELS = selector(PANEL_TYPES)
@@ -400,6 +402,14 @@ class StepnetApp(App):
         if test is None:
             table.caption = "no test set: start with --test-split 0.2 to hold out a fifth"
         self.push_screen(TableScreen(table, "c"))
+
+    def action_unit_maps(self) -> None:
+        maps = self.session.unit_maps(UNIT_MAP_SIZE[0], UNIT_MAP_SIZE[1])
+        if maps is None:
+            self._tell("no unit maps: W1 or b1 holds NaN or Inf")
+            return
+        per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
+        self.push_screen(UnitMapsScreen(maps, per_row))
 
     def action_check_gradients(self) -> None:
         report = self.session.check_gradients()

@@ -132,6 +132,14 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
+        "unit-maps",
+        "u",
+        "unit_maps",
+        "unit maps",
+        "Per-hidden-unit maps: each unit's a[1] over the input plane, side by side.",
+        in_footer=False,
+    ),
+    Command(
         "gradient-check",
         "v",
         "check_gradients",

@@ -28,6 +28,7 @@ from tui.session.derived_state import DerivedState
 from tui.session.edit_text import parse_edit
 from tui.session.gradient_report import GradientReport, check_gradients
 from tui.session.session_file import SessionData, capture, load_session, save_session
+from tui.session.unit_maps import UnitMaps, unit_maps
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import Watch
 from tui.session.watch_conditions import read_breakpoint
@@ -251,6 +252,12 @@ class Session:
         report = check_gradients(params, *self.data, self.config.activation, self.config.mistake)
         self.message = report.summary()
         return report
+
+    def unit_maps(self, columns: int, rows: int) -> UnitMaps | None:
+        """Each hidden unit's a[1] over the input plane, from the parameters the steps on
+        screen used (those the iteration began with); None when they are not finite."""
+        params = self.stepper.iteration_start_parameters()
+        return unit_maps(params, self.data[0], self.config.activation, columns, rows)
 
     # ---- what-if
 
