@@ -154,3 +154,21 @@ def test_session_takes_watch_breakpoints_and_a_session_file_keeps_them(tmp_path)
     resumed.run_back()
     session.run_back()
     assert resumed.stepper.cursor == session.stepper.cursor < stopped
+
+
+def test_a_lesson_runs_to_a_watch_breakpoint(tmp_path):
+    from tui.lessons.lesson_file import load_lesson
+    from tui.lessons.player import check_lesson
+
+    path = tmp_path / "watch.toml"
+    path.write_text(
+        'title = "t"\nslide = "s"\n[setup]\niterations = 2000\n'
+        '[[beats]]\nnote = "n"\nrun_to = "breakpoint cost < 0.5"\n'
+        'claims = ["cost < 0.5", "costs[-2] >= 0.5"]\n'
+    )
+    lines = []
+    assert check_lesson(load_lesson(path), lines.append) is None
+    assert len(lines) == 2 and all("✓" in line for line in lines)
+    path.write_text(path.read_text().replace("breakpoint cost < 0.5", "breakpoint cost <"))
+    with pytest.raises(StepnetError, match=r"run_to: cannot read breakpoint 'cost <'"):
+        load_lesson(path)

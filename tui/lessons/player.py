@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.conditions import non_finite, parse_condition
+from engine.conditions import non_finite
 from engine.diagnostics import accuracy
 from engine.errors import StepnetError
 from engine.generalisation import scores
@@ -24,6 +24,7 @@ from tui.lessons.lesson_file import Beat, Lesson, Sweep, Target
 from tui.session.derived_state import DerivedState
 from tui.session.session import Session
 from tui.session.watch import Watch, describe
+from tui.session.watch_conditions import read_breakpoint
 
 Runner = Callable[[Session], RunResult]
 
@@ -281,4 +282,4 @@ def check_lesson(lesson: Lesson, report: Callable[[str], None]) -> BeatOutcome |
 
 
 def _non_finite(target: Target) -> bool:
-    return parse_condition(target.condition).label == non_finite().label
+    return read_breakpoint(target.condition).label == non_finite().label
