@@ -145,3 +145,17 @@ def test_unit_maps_after_a_run(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_and_map)
+
+
+def test_sweep_of_hidden_sizes_as_pictures(snap_compare):
+    # the notebook's figure: a boundary per n_h, with its training accuracy
+    app = build_app(RunConfig(iterations=5000))
+
+    async def sweep(pilot):
+        setting, pictures = app.session.sweep_pictures("n_h 1 2 3 4 5", (16, 8))
+        from tui.app.screens.sweep_screen import SweepScreen
+
+        app.push_screen(SweepScreen(setting, pictures, 5))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=sweep)

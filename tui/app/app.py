@@ -41,6 +41,7 @@ from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
+from tui.app.screens.sweep_screen import SweepScreen
 from tui.app.screens.table_screen import TableScreen
 from tui.app.screens.unit_maps_screen import UnitMapsScreen
 from tui.lessons.player import LessonPlayer
@@ -50,6 +51,7 @@ from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
 from tui.session.gradient_report import gradient_table
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
+from tui.session.sweep_pictures import EXAMPLE as SWEEP_EXAMPLE
 from tui.session.view import View
 from tui.session.watch_conditions import WATCH_FORMS
 
@@ -73,6 +75,13 @@ class RunProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RunProgress | RunFinished)
+
+
+class SweepDrawn(Message):
+    def __init__(self, setting: str, pictures: list) -> None:
+        super().__init__()
+        self.setting = setting
+        self.pictures = pictures
 
 
 class RunFinished(Message):
@@ -410,6 +419,33 @@ class StepnetApp(App):
             return
         per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
         self.push_screen(UnitMapsScreen(maps, per_row))
+
+    def action_sweep(self) -> None:
+        def answered(text: str) -> None:
+            self._pause.clear()
+            self.running = True
+            self._sweep_in_worker(text)
+
+        self._ask(f"Sweep ({SWEEP_EXAMPLE}):", "n_h 1 2 3 4 5 20 50", answered)
+
+    @work(thread=True, exclusive=True, group="run")
+    def _sweep_in_worker(self, text: str) -> None:
+        # a run per value, seconds in all: off the screen's thread, and r stops it
+        try:
+            setting, pictures = self.session.sweep_pictures(
+                text, UNIT_MAP_SIZE, cancel=self._pause.is_set
+            )
+        except StepnetError as error:
+            self.session.message = str(error)
+            setting, pictures = "", []
+        self.post_message(SweepDrawn(setting, pictures))
+
+    def on_sweep_drawn(self, message: SweepDrawn) -> None:
+        self.running = False
+        self.refresh_from_session()
+        if message.pictures:
+            per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
+            self.push_screen(SweepScreen(message.setting, message.pictures, per_row))
 
     def action_check_gradients(self) -> None:
         report = self.session.check_gradients()

@@ -185,6 +185,14 @@ COMMANDS: tuple[Command, ...] = (
         "(cost < 0.3), or a watch's change (b2 changes by > 0.01, W2[0, 1] changes sign).",
     ),
     Command(
+        "sweep",
+        "",
+        "sweep",
+        "sweep as pictures…",
+        "Train once per value of n_h, α or the seed (e.g. n_h 1 2 3 4 5 20 50) and draw each "
+        "decision boundary with its accuracy; r stops it.",
+    ),
+    Command(
         "clear-breakpoints",
         "",
         "clear_breakpoints",

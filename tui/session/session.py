@@ -28,6 +28,8 @@ from tui.session.derived_state import DerivedState
 from tui.session.edit_text import parse_edit
 from tui.session.gradient_report import GradientReport, check_gradients
 from tui.session.session_file import SessionData, capture, load_session, save_session
+from tui.session.sweep_pictures import MAX_ITERATIONS as MAX_SWEEP_ITERATIONS
+from tui.session.sweep_pictures import SweepPicture, parse_sweep, sweep_pictures
 from tui.session.unit_maps import UnitMaps, unit_maps
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import Watch
@@ -258,6 +260,17 @@ class Session:
         screen used (those the iteration began with); None when they are not finite."""
         params = self.stepper.iteration_start_parameters()
         return unit_maps(params, self.data[0], self.config.activation, columns, rows)
+
+    def sweep_pictures(
+        self, text: str, size: tuple[int, int], cancel: Callable[[], bool] | None = None
+    ) -> tuple[str, list[SweepPicture]]:
+        """A sweep typed as 'n_h 1 2 3' (tui.session.sweep_pictures): a boundary per value,
+        each a fresh run from these settings; StepnetError for a sweep that cannot be read."""
+        setting, values = parse_sweep(text)
+        iterations = min(self.config.iterations, MAX_SWEEP_ITERATIONS)
+        pictures = sweep_pictures(self.config, self.data, setting, values, iterations, size, cancel)
+        self.message = f"sweep of {setting}: {len(pictures)} runs of {iterations:,} iterations"
+        return setting, pictures
 
     # ---- what-if
 
