@@ -74,3 +74,20 @@ async def test_the_palette_sweep_draws_a_boundary_per_seed():
         await pilot.press("escape")
         await pilot.pause()
         assert not app.running and "sweep of seed: 3 runs of 300 iterations" in app.session.message
+
+
+def test_stepnet_snapshot_draws_a_sweep_over_the_app(tmp_path, capsys):
+    from tui.cli.main import main
+
+    out = tmp_path / "sweep.svg"
+    args = ["snapshot", "--iterations", "400", "--sweep", "seed 1 2", "-o", str(out)]
+    assert main(args) == 0
+    svg = out.read_text()
+    for picture in sweep_pictures(
+        RunConfig(iterations=400), flower(), "seed", (1, 2), 400, (16, 8)
+    ):
+        shown = f"seed&#160;{picture.value}&#160;{100 * picture.accuracy:.1f}%"
+        assert shown in svg
+    assert main(["snapshot", "--sweep", "hidden 1", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read sweep 'hidden 1'" in err and err.count("\n") == 1
