@@ -159,3 +159,15 @@ def test_sweep_of_hidden_sizes_as_pictures(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=sweep)
+
+
+def test_distributions_over_a_run(snap_compare):
+    app = build_app(RunConfig())
+
+    async def run_and_show(pilot):
+        app.session.stepper.run(2000)
+        app.refresh_from_session()
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_show)

@@ -38,6 +38,7 @@ from tui.app.panels.placement import (
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
+from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
@@ -47,6 +48,7 @@ from tui.app.screens.unit_maps_screen import UnitMapsScreen
 from tui.lessons.player import LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
+from tui.session.distributions import distributions
 from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
 from tui.session.gradient_report import gradient_table
 from tui.session.scores_table import scores_table
@@ -57,6 +59,7 @@ from tui.session.watch_conditions import WATCH_FORMS
 
 MIN_SIZE = (60, 20)
 UNIT_MAP_SIZE = (16, 8)  # cells across and down for each hidden unit's map
+DISTRIBUTION_COLUMNS, DISTRIBUTION_BINS = 80, 7  # iterations across, bins of values down
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
 PANELS = selector(PANEL_TYPES)
@@ -446,6 +449,15 @@ class StepnetApp(App):
         if message.pictures:
             per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
             self.push_screen(SweepScreen(message.setting, message.pictures, per_row))
+
+    def action_distributions(self) -> None:
+        columns = max(10, min(DISTRIBUTION_COLUMNS, self.size.width - 16))
+        found = distributions(self.session.stepper, columns, DISTRIBUTION_BINS)
+        if found is None:
+            self._tell("no distributions yet: finish an iteration first (i)")
+            return
+        self.refresh_from_session()
+        self.push_screen(DistributionsScreen(found))
 
     def action_check_gradients(self) -> None:
         report = self.session.check_gradients()

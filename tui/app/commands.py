@@ -140,6 +140,14 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
+        "distributions",
+        "d",
+        "distributions",
+        "distributions",
+        "W1, dW1 and A1 over the iterations, as strips: where g saturates shows.",
+        in_footer=False,
+    ),
+    Command(
         "gradient-check",
         "v",
         "check_gradients",
