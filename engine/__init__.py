@@ -13,6 +13,7 @@ from engine.mistakes.catalogue import MISTAKES
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.mistakes.factory import make_stepper
 from engine.parameters import initialize, load_parameters, save_parameters
+from engine.reference import check, check_file
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS, Step
 from engine.training import train
@@ -31,6 +32,8 @@ __all__ = [
     "StepnetError",
     "Stepper",
     "backward",
+    "check",
+    "check_file",
     "cost",
     "diagnostics",
     "forward",

@@ -25,11 +25,22 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     to float64: the overflow is the right answer, so its warning is silenced. Works in place
     when `out` is given.
     """
-    out = np.negative(z, out=out)
+    out = np.negative(z, out=out)  # the first call, which makes `out` when none is given
     with np.errstate(over="ignore"):
-        np.exp(out, out=out)
-    np.add(out, 1.0, out=out)
-    return np.divide(1.0, out, out=out)
+        for function, args in sigmoid_calls(out, out)[1:]:
+            function(*args)
+    return out
+
+
+def sigmoid_calls(z: np.ndarray, out: np.ndarray) -> tuple:
+    """σ(z) into `out` as four in-place ufunc calls, (function, arguments) each: what `sigmoid`
+    runs, for the fast path to run inline where overflow is already ignored."""
+    return (
+        (np.negative, (z, out)),
+        (np.exp, (out, out)),
+        (np.add, (out, 1.0, out)),
+        (np.divide, (1.0, out, out)),
+    )
 
 
 # Every g and g' below writes into `out`, a float64 array of the input's shape: the kernels own

@@ -118,9 +118,17 @@ def arrive(stepper: Stepper, iteration: int) -> None:
 def apply(stepper: Stepper, edit: Edit) -> None:
     ws = stepper.ws
     if edit.name == ALPHA:
-        ws.learning_rate = edit.new
+        set_alpha(ws, edit.new)
     else:
         _set_cell(stepper, edit.name, edit.index, edit.new)
+
+
+def set_alpha(ws, alpha: float) -> None:
+    """Make `alpha` the workspace's learning rate. The steps' calls are bound once per
+    workspace with α inside them (engine.steps.Plan), so a new α needs a new plan."""
+    if ws.learning_rate != alpha:
+        ws.learning_rate = alpha
+        ws.plan = None
 
 
 def alpha_at(stepper: Stepper, iteration: int) -> float:

@@ -41,13 +41,30 @@ def forward(
 def cost(A2: np.ndarray, Y: np.ndarray, *, Z2: np.ndarray | None = None) -> float:
     """The cross-entropy cost J of predictions A2 (1, m) against labels Y (1, m).
 
-    Give the logits Z2 as well for the exact cost where σ has rounded to 0 or 1.
+    Give the logits Z2 as well for the exact cost where σ has rounded to 0 or 1. A2 (and Z2)
+    may be 1-D, (m,), and Y boolean, as the course's graded tests pass them.
     """
     Y = as_labels(Y)
     if Z2 is not None:
-        Z2 = np.asarray(Z2, dtype=np.float64)
-        return cross_entropy_from_logits(Z2, label_signs(Y), np.empty_like(Z2))
-    return cross_entropy(np.asarray(A2, dtype=np.float64), Y)
+        Z2 = _as_row(Z2, "Z2", Y.shape[1])
+        return cross_entropy_from_logits(Z2, label_signs(Y), np.empty((2, Z2.shape[1])))
+    return cross_entropy(_as_row(A2, "A2", Y.shape[1]), Y)
+
+
+def _as_row(values, name: str, m: int) -> np.ndarray:
+    """`values` as a float64 (1, m) row; a 1-D (m,) array is read as that row."""
+    try:
+        row = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise StepnetError(f"{name} is not an array of numbers") from None
+    if row.ndim == 1:
+        row = row[np.newaxis, :]
+    if row.shape != (1, m):
+        raise StepnetError(
+            f"{name} has shape {row.shape} but Y has {m} labels: "
+            f"give one {name} per label, (1, {m})"
+        )
+    return row
 
 
 def backward(

@@ -24,13 +24,20 @@ import numpy as np
 
 from engine.activations import Activation, get_activation
 from engine.display import displays_as, render_run_result
-from engine.edits import Edit, alpha_at, arrive, make_edit
+from engine.edits import Edit, alpha_at, arrive, make_edit, set_alpha
 from engine.events import Event
 from engine.history import DEFAULT_HISTORY_BYTES, History, first_stride
 from engine.parameters import check_parameters
 from engine.reverse import run_back
 from engine.shapes import PARAMETER_NAMES, concrete
-from engine.steps import STEP_INDEX, STEP_NAMES, STEPS, STEPS_PER_ITERATION, run_iteration
+from engine.steps import (
+    STEP_INDEX,
+    STEP_NAMES,
+    STEPS,
+    STEPS_PER_ITERATION,
+    plan_of,
+    run_iteration,
+)
 from engine.validation import as_features, as_labels, check_hidden_units, check_learning_rate
 from engine.workspace import Workspace
 
@@ -232,7 +239,8 @@ class Stepper:
         if index == 0:
             self.history.save(iteration, ws.theta)
             np.copyto(self._start_theta, ws.theta)
-        _KERNELS[index](ws)
+        for function, args in plan_of(ws).in_order[index]:  # what _KERNELS[index](ws) runs
+            function(*args)
         self.cursor += 1
         if index == _COST_INDEX:
             self._record_cost(iteration, ws.cost)
@@ -312,16 +320,18 @@ class Stepper:
         at_steps = {bp.step: bp for bp in breakpoints if bp.step is not None}
         one_by_one = bool(at_steps) or not self.has_fast_path
         conditions = [bp for bp in breakpoints if bp.condition is not None]
-        # the fast path's hot loop: thirty thousand of these a second on the flower, so what
-        # it reads is held in locals
+        # the fast path's hot loop: fifty thousand of these a second on the flower, so what
+        # it reads is held in locals and the iteration's calls run inline
         ws, history, start_theta, edits = self.ws, self.history, self._start_theta, self._edits
+        calls = None if one_by_one else plan_of(ws).iteration
         done = 0
         calm = 0
         while iterations is None or done < iterations:
             if cancel is not None and cancel():
                 return RunResult("cancelled", done, f"paused at iteration {self.iteration}")
-            iteration, index = divmod(self.cursor, STEPS_PER_ITERATION)
-            if one_by_one or index:
+            cursor = self.cursor
+            iteration = cursor // STEPS_PER_ITERATION
+            if calls is None or cursor % STEPS_PER_ITERATION:
                 # one step at a time to the end of this iteration: a step breakpoint may be on
                 # the way, and a run that starts mid-iteration finishes it first
                 stop = self._steps_to_boundary(at_steps, done)
@@ -331,14 +341,20 @@ class Stepper:
                 if iteration % history.stride == 0:
                     history.save(iteration, ws.theta)
                 np.copyto(start_theta, ws.theta)
-                run_iteration(ws)
-                self._record_cost(iteration, ws.cost)
-                self.cursor += STEPS_PER_ITERATION
+                for function, args in calls:  # run_iteration(ws), inline
+                    function(*args)
+                cost = ws.cost
+                if iteration < len(self._costs):
+                    self._costs[iteration] = cost
+                else:
+                    self._record_cost(iteration, cost)
+                self.cursor = cursor + STEPS_PER_ITERATION
                 if edits and iteration + 1 in edits:
                     arrive(self, iteration + 1)
+                    calls = plan_of(ws).iteration  # an edit of α binds a new plan
                 # a non-finite cost shows at once; a non-finite weight that tanh or σ flattens
                 # may not reach the cost, so the parameters are checked every few iterations
-                if not math.isfinite(ws.cost) or (
+                if not math.isfinite(cost) or (
                     (iteration % _PARAMETER_CHECK_EVERY == 0 or done + 1 == iterations)
                     and not np.isfinite(ws.theta).all()
                 ):
@@ -437,7 +453,7 @@ class Stepper:
         start, theta = self.history.nearest(iteration)
         self.ws.theta[...] = theta
         if self._edits:
-            self.ws.learning_rate = alpha_at(self, start)
+            set_alpha(self.ws, alpha_at(self, start))
         for earlier in range(start, iteration):
             self.history.save(earlier, self.ws.theta)
             run_iteration(self.ws)

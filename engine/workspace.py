@@ -59,12 +59,14 @@ class Workspace:
         self._make_views()
         self.set_parameters(params)
         self.cost = float("nan")
+        # the steps' calls bound to these buffers, built on first use by engine.steps.plan_of;
+        # a pickle leaves it behind, since it names buffers the copy does not share
+        self.plan = None
 
     def _allocate_scratch(self) -> None:
         """The buffers the steps of one iteration write into, most of them one column per
         example: _SCRATCH, which a pickle leaves out."""
         groups, m = self.units.n_groups, self.m
-        self.ones = np.ones((m, 1))  # Σᵢ over examples as a product: dZ·1
         self.Z1 = np.empty((groups, m))
         self.A1_ones = np.ones((groups + 1, m))  # [A1; 1]; A1 is a view of its top rows
         self.slope = np.empty((groups, m))
@@ -72,7 +74,7 @@ class Workspace:
         self.Z2 = np.empty((1, m))
         self.A2 = np.empty((1, m))
         self.dZ2 = np.empty((1, m))
-        self.cost_terms = np.empty((1, m))
+        self.cost_terms = np.empty((2, m))  # (1 − 2y)·z and its softplus: engine.loss
         self.Wb2_weighted = np.empty((1, groups + 1))
 
     def _make_views(self) -> None:
@@ -82,8 +84,10 @@ class Workspace:
         self.X = self.X_ones[: self.n_x]
         self.Wb1, self.Wb2 = _layer_blocks(self.theta, groups, self.n_x)
         self.W1, self.b1, self.W2, self.b2 = _split(self.Wb1, self.Wb2, self.n_x, groups)
-        grad_blocks = _layer_blocks(self.grads, groups, self.n_x)
-        self.dW1, self.db1, self.dW2, self.db2 = _split(*grad_blocks, self.n_x, groups)
+        # [dW1 | db1] and [dW2 | db2]: each layer's gradients come out of one product, the
+        # bias's sum over examples as the weight on the row of ones (see engine.steps)
+        self.dWb1, self.dWb2 = _layer_blocks(self.grads, groups, self.n_x)
+        self.dW1, self.db1, self.dW2, self.db2 = _split(self.dWb1, self.dWb2, self.n_x, groups)
         scaled_blocks = _layer_blocks(self.scaled_grads, groups, self.n_x)
         self.scaled = dict(
             zip(PARAMETER_NAMES, _split(*scaled_blocks, self.n_x, groups), strict=True)
@@ -96,13 +100,14 @@ class Workspace:
     # all of a pickle that a run's child process hands back (tui/session/child_run.py). They arrive
     # allocated but unset; Stepper recomputes the latest iteration's steps into them.
     def __getstate__(self) -> dict:
-        left_out = _VIEWS | _SCRATCH
+        left_out = _VIEWS | _SCRATCH | {"plan"}
         return {name: value for name, value in self.__dict__.items() if name not in left_out}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._allocate_scratch()
         self._make_views()
+        self.plan = None
 
     def set_parameters(self, params: Mapping[str, np.ndarray]) -> None:
         """Load full (one row per unit) parameters; units of a group must be identical."""
@@ -140,12 +145,12 @@ class Workspace:
 
 
 _VIEWS = frozenset(
-    ("X", "Wb1", "Wb2", "W1", "b1", "W2", "b2", "dW1", "db1", "dW2", "db2", "scaled", "A1")
-)
+    ("X", "Wb1", "Wb2", "W1", "b1", "W2", "b2", "dWb1", "dWb2", "dW1", "db1", "dW2", "db2")
+) | {"scaled", "A1"}
 
 
 _SCRATCH = frozenset(
-    ("ones", "Z1", "A1_ones", "slope", "dZ1", "Z2", "A2", "dZ2", "cost_terms", "Wb2_weighted")
+    ("Z1", "A1_ones", "slope", "dZ1", "Z2", "A2", "dZ2", "cost_terms", "Wb2_weighted")
 )
 
 

@@ -81,3 +81,16 @@ def test_activation_code_is_the_activation(activation):
     slope = act.slope(operand, np.empty_like(Z1))
     expected_slope = np.broadcast_to(eval(act.slope_code, namespace), Z1.shape)
     np.testing.assert_allclose(slope, expected_slope.astype(float), rtol=1e-15)
+
+
+def test_each_kernel_is_named_for_its_step_and_runs_the_plans_calls_for_it():
+    # Kernel.__call__ finds its calls in the plan by name, so a kernel filed under another
+    # step's name would compute that step instead
+    from engine.steps import plan_of
+
+    X, Y = flower()
+    stepper = Stepper(X, Y, random_params(4, seed=2))
+    plan = plan_of(stepper.ws)
+    assert [step.kernel.name for step in STEPS] == list(STEP_NAMES) == list(plan.steps)
+    for step, calls in zip(STEPS, plan.in_order, strict=True):
+        assert calls is plan.steps[step.name] and len(calls) >= 1

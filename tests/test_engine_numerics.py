@@ -113,3 +113,35 @@ def test_saturated_network_trains_without_warnings():
     assert events[0].value.min() < -709  # some Z1 really is past the point where e^−z overflows
     assert np.abs(events[2].value).max() > 37  # and some Z2 past where σ rounds to 0 or 1
     assert np.isfinite(stepper.costs).all()
+
+
+def test_softplus_sum_agrees_with_the_reference_on_both_of_its_routes():
+    # up to 709 the fast route log1p(exp(t)); beyond, eᵗ overflows and logaddexp takes over
+    from engine.loss import softplus_sum
+
+    moderate = np.linspace(-745.0, 709.0, 2001)
+    for t in (moderate, np.append(moderate, [710.0, 1e4])):
+        with warnings.catch_warnings(), strict():
+            warnings.simplefilter("error")
+            total = softplus_sum(t)
+        expected = math.fsum(reference_loss(value, 0) for value in t)
+        assert total == pytest.approx(expected, rel=1e-14)
+
+
+def test_the_fast_path_and_the_event_path_cost_alike_where_exp_overflows():
+    # W2 so large that |Z2| passes 709 on the first iteration: the cost takes the logaddexp route
+    X, Y = flower()
+    params = engine.initialize("random", 2, 4, seed=3)
+    params["W2"] = np.full((1, 4), 400.0)
+    fast = engine.Stepper(X, Y, params, learning_rate=0.01)
+    slow = engine.Stepper(X, Y, params, learning_rate=0.01)
+    fast.run(2)
+    with warnings.catch_warnings(), strict():
+        warnings.simplefilter("error")
+        for _ in range(2 * len(engine.STEPS)):
+            slow.step()
+    Z2 = fast.state()["Z2"]
+    assert np.abs(Z2).max() > 709
+    expected = np.mean([reference_loss(z, y) for z, y in zip(Z2[0], Y[0], strict=True)])
+    assert fast.costs[-1] == pytest.approx(expected, rel=1e-14)  # the cost of that Z2
+    np.testing.assert_array_equal(fast.costs, slow.costs)

@@ -410,6 +410,13 @@ def test_a_pickled_stepper_arrives_exactly_as_it_left(init, cursor):
     for _ in range(2 * STEPS_PER_ITERATION):
         assert_same_event(copy.step(), snapshot(stepper.step()))
     np.testing.assert_array_equal(copy.ws.theta, stepper.ws.theta)
+    # the fast path too: its calls are bound afresh to the copy's own buffers
+    before = stepper.ws.theta.copy()
+    copy.run(3)
+    np.testing.assert_array_equal(stepper.ws.theta, before)
+    stepper.run(3)
+    np.testing.assert_array_equal(copy.ws.theta, stepper.ws.theta)
+    np.testing.assert_array_equal(copy.costs, stepper.costs)
 
 
 def test_a_pickled_stepper_leaves_its_scratch_buffers_behind():

@@ -66,6 +66,9 @@ def test_the_catalogue_names_each_mistake_its_steps_and_its_symptom():
         "no-keepdims",
         "slope-wrong-cache",
         "update-sign-flipped",
+        "dW2-for-W2",
+        "extra-1-over-m-in-dZ1",
+        "half-cross-entropy",
         "zero-init",
     )
     for mistake in MISTAKES:

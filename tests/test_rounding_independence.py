@@ -67,7 +67,20 @@ async def _picture(config: RunConfig, data, steps: int, size, before) -> str:
         await pilot.pause()
         if before is not None:
             await before(app, pilot)
-        return "\n".join(line.text for line in app.screen._compositor.render_strips())
+        return await _settled(app, pilot)
+
+
+async def _settled(app, pilot, tries: int = 50) -> str:
+    """The screen's text once the footer shows its keys and two frames in a row agree: on a
+    loaded machine the footer is still being laid out when the first frame is drawn."""
+    shown = None
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        frame = "\n".join(line.text for line in app.screen._compositor.render_strips())
+        if frame == shown and "palette" in frame.rsplit("\n", 1)[-1]:
+            return frame
+        shown = frame
+    raise AssertionError(f"the screen was still changing after {tries} frames")
 
 
 @pytest.mark.parametrize("name", SCREENS)

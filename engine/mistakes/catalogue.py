@@ -18,7 +18,7 @@ import numpy as np
 
 from engine.activations import Activation
 from engine.errors import StepnetError
-from engine.mistakes.checked_numpy import add, multiply, product
+from engine.mistakes.checked_numpy import Term, add, multiply, product
 from engine.mistakes.plain_path import PLAIN_STEPS, PlainState, scaled_gradient, slope_term
 from engine.notation import SYMBOLS
 from engine.shapes import PARAMETER_NAMES
@@ -151,6 +151,22 @@ def _dz1_with_W2_untransposed(s: PlainState) -> np.ndarray:
 def _dz1_with_the_other_cache(s: PlainState) -> np.ndarray:
     backpropagated = product(s.term("W2").T, s.term("dZ2"))
     return multiply(backpropagated, slope_term(s, other_cached(s.activation))).value
+
+
+def _dz1_with_dW2(s: PlainState) -> np.ndarray:
+    backpropagated = product(s.term("dW2").T, s.term("dZ2"))
+    return multiply(backpropagated, slope_term(s, s.activation.slope_operand)).value
+
+
+def _dz1_averaged(s: PlainState) -> np.ndarray:
+    backpropagated = product(s.term("W2").T, s.term("dZ2"))
+    scaled = Term(f"(1/m)·{backpropagated.text}", (1 / s.m) * backpropagated.value, None)
+    return multiply(scaled, slope_term(s, s.activation.slope_operand)).value
+
+
+def _cost_of_the_ones_only(s: PlainState) -> float:
+    # the course's line with its second half, (1 − Y)·log(1 − A2), left out
+    return float(-(1 / s.m) * np.dot(s.Y, np.log(s.A2).T).item())
 
 
 def _ascend(name: str) -> Callable[[PlainState], np.ndarray]:
@@ -314,6 +330,58 @@ MISTAKES: tuple[Mistake, ...] = (
                 "+ α·dθ climbs the cost: the gradient points uphill",
             )
             for name, symbol in ((name, SYMBOLS[name]) for name in PARAMETER_NAMES)
+        ),
+    ),
+    Mistake(
+        "dW2-for-W2",
+        "dZ1 = np.dot(dW2.T, dZ2) * g'(Z1): the gradient dW[2] where the slide has the weight W[2]",
+        "dW[2] is a few thousandths at the start on the flower and shrinks as the output settles,"
+        " so almost no error reaches the hidden layer: nothing is learned, J settles at"
+        " ln 2 = 0.693147 and the accuracy on the flower is 50% after 10,000 iterations (the"
+        " course reaches 90.75%).",
+        (
+            Change(
+                "dZ1",
+                "dZ[1] = dW[2]ᵀ·dZ[2] * g[1]'(Z[1])",
+                "dZ1 = np.dot(dW2.T, dZ2) * {slope}",
+                _dz1_with_dW2,
+                "dW[2] has W[2]'s shape, so nothing fails: the error is sent back through the"
+                " gradient instead of the weights",
+                operands=("dW2", "dZ2", "g'"),
+            ),
+        ),
+    ),
+    Mistake(
+        "extra-1-over-m-in-dZ1",
+        "dZ1 = (1/m)·np.dot(W2.T, dZ2) * g'(Z1): a 1/m of its own inside dZ1",
+        "dW[1] and db[1] come out m times too small (400 on the flower), so the hidden layer"
+        " learns 400 times slower: J is still 0.344 at iteration 10,000 (the course: 0.218)"
+        " and the accuracy 84.5%.",
+        (
+            Change(
+                "dZ1",
+                "dZ[1] = (1/m)·W[2]ᵀ·dZ[2] * g[1]'(Z[1])",
+                "dZ1 = (1 / m) * np.dot(W2.T, dZ2) * {slope}",
+                _dz1_averaged,
+                "dZ[1] is one value per example, not an average: the 1/m belongs in dW[1] and"
+                " db[1] only, so with it here they are m times too small",
+            ),
+        ),
+    ),
+    Mistake(
+        "half-cross-entropy",
+        "J = −(1/m)·Σ Y·log A[2]: the (1 − Y)·log(1 − A[2]) half of the cost left out",
+        "Training is unchanged, since no gradient reads the cost, but the cost shown counts"
+        " only the examples labelled 1: it starts at 0.346580, half of ln 2 on the balanced"
+        " flower, and misreports the progress.",
+        (
+            Change(
+                "cost",
+                "J = −(1/m)·Σ Y·log A[2]",
+                "cost = -(1 / m) * np.dot(Y, np.log(A2).T)",
+                _cost_of_the_ones_only,
+                "only the examples labelled 1 count: the examples labelled 0 add nothing",
+            ),
         ),
     ),
     Mistake(

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from engine.activations import Activation, sigmoid
-from engine.loss import label_signs
+from engine.loss import label_signs, softplus_sum
 from engine.mistakes.checked_numpy import Term, add, multiply, product, subtract
 from engine.notation import SYMBOLS
 from engine.shapes import PARAMETER_NAMES, concrete
@@ -141,7 +141,7 @@ def _a2(s: PlainState) -> np.ndarray:
 def _cost(s: PlainState) -> float:
     # from the logits, as engine.loss explains: softplus((1 − 2y)·z) averaged over the examples
     signed = multiply(Term("(1 − 2Y)", s.label_sign, None), s.term("Z2")).value
-    return float(np.logaddexp(0.0, signed).sum()) / s.m
+    return softplus_sum(signed) / s.m
 
 
 def _dz2(s: PlainState) -> np.ndarray:

@@ -17,12 +17,22 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     """The options of `stepnet` with no command, on the main parser."""
     add_setup_options(parser, RunConfig().iterations)
     parser.add_argument("--resume", metavar="FILE", help="reopen a session saved with s in the app")
+    parser.add_argument(
+        "--student",
+        metavar="FILE",
+        help="your assignment (.py or .ipynb) run beside the engine: ✓/✗ per step",
+    )
     add_confinement_options(parser)  # hidden: what a server gives each student's app
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_app(config_from(args), resume=args.resume, confinement=confinement_from(args))
+    confinement = confinement_from(args)
+    if args.student:
+        from tui.app.student_setup import run_student_app
+
+        return run_student_app(config_from(args), args.student, confinement)
+    return run_app(config_from(args), resume=args.resume, confinement=confinement)
 
 
 def run_app(

@@ -14,10 +14,10 @@ import sys
 import warnings
 
 from engine.errors import StepnetError
-from tui.cli import bench, debug, lessons, mistakes, serve, snapshot, trace, train
+from tui.cli import bench, check, debug, lessons, mistakes, serve, snapshot, trace, train
 
 USAGE_ERROR = 2
-SUBCOMMANDS = (trace, train, snapshot, lessons, mistakes, bench, serve)
+SUBCOMMANDS = (trace, train, snapshot, lessons, mistakes, check, bench, serve)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,54 @@
+"""The learner's functions beside the engine, iteration by iteration (what --student shows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine.reference.student import trace_student
+
+FILES = Path(__file__).parent / "learner_files"
+X, Y = engine.load_dataset("flower")
+START = engine.initialize("random", 2, 4, seed=3)
+EXPOSED = ("Z1", "A1", "Z2", "A2", "cost", "dW2", "db2", "dW1", "db1", "W1", "b1", "W2", "b2")
+
+
+def test_a_correct_file_agrees_at_every_step_it_exposes_for_each_iteration():
+    trace = trace_student(FILES / "correct.py", X, Y, START, iterations=3)
+    assert trace.divergence is None and trace.missing == []
+    for marks in trace.iterations:
+        assert marks.marks == dict.fromkeys(EXPOSED, "✓") and marks.errors == {}
+    # dZ2 and dZ1 are not returned by the course's functions: nothing to mark there
+
+
+def test_the_status_line_names_the_first_divergence_and_its_mistake():
+    trace = trace_student(FILES / "no_1_over_m.py", X, Y, START, iterations=2)
+    assert trace.divergence.status_line() == (
+        "yours: backward_propagation differs first at dW2, iteration 0 — no-1-over-m"
+    )
+    marks = trace.iterations[0].marks
+    assert [marks[step] for step in ("dW2", "db2", "dW1", "db1")] == ["✗"] * 4
+    # each function is judged from the engine's inputs: the update after theirs is still right
+    assert [marks[step] for step in ("cost", "W1", "b1", "W2", "b2")] == ["✓"] * 5
+
+
+def test_a_function_that_raises_is_shown_at_its_steps():
+    trace = trace_student(FILES / "crash.py", X, Y, START)
+    assert trace.iterations[0].errors == {
+        "forward_propagation": "KeyError: 'w1' (line 38, in forward_propagation)"
+    }
+    assert "Z1" not in trace.iterations[0].marks and trace.iterations[0].marks["dW2"] == "✓"
+    assert trace.divergence.status_line() == (
+        "yours: forward_propagation failed (KeyError: 'w1'), iteration 0"
+    )
+
+
+def test_a_consistent_cache_hides_a_slope_from_Z1_as_the_issue_says():
+    assert trace_student(FILES / "slope_from_z1.py", X, Y, START).divergence is None
+
+
+def test_the_iterations_are_bounded():
+    with pytest.raises(engine.StepnetError, match="1 to 1000 iterations"):
+        trace_student(FILES / "correct.py", X, Y, START, iterations=10_000)
