@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.edits import arrive
-from engine.steps import STEP_INDEX, STEPS_PER_ITERATION, run_iteration
+from engine.steps import STEP_INDEX, STEPS_PER_ITERATION, plan_of
 
 if TYPE_CHECKING:
     from engine.stepper import Breakpoint, RunResult, Stepper
@@ -147,15 +147,18 @@ def _replay(stepper: Stepper, start: int, end: int):
             yield iteration
         return
     ws, history, start_theta = stepper.ws, stepper.history, stepper._start_theta
+    calls = plan_of(ws).iteration  # run_iteration's calls, inline as Stepper.run has them
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for iteration in range(start, end):
             # the fast path of Stepper.run, step for step, so the state is the one it sees
             if iteration % history.stride == 0:
                 history.save(iteration, ws.theta)
             np.copyto(start_theta, ws.theta)
-            run_iteration(ws)
+            for function, args in calls:
+                function(*args)
             stepper._record_cost(iteration, ws.cost)
             stepper.cursor += STEPS_PER_ITERATION
             if stepper._edits:
                 arrive(stepper, iteration + 1)
+                calls = plan_of(ws).iteration  # an edit of α binds a new plan
             yield iteration
