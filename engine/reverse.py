@@ -12,10 +12,11 @@ the next (`stride` iterations), restored and replayed with the same kernels as `
 same state, bit for bit, that `run` asked the condition about. The latest iteration in the
 newest segment where a condition held is the answer; if none held, the segment before is tried.
 
-Memory: nothing beyond the stepper's own workspace (no value is kept per iteration). Time: at
-most one recomputation of each iteration between the answer and the cursor, plus less than one
-segment; when nothing held, as long as a forward run from the start to the cursor (the figures
-are in NOTES-features.md).
+Memory: nothing per iteration, only the stepper's own workspace and the list of checkpointed
+iterations (26 KiB at 10⁵ iterations on the flower). Time: at most one recomputation of each
+iteration between the answer and the cursor, plus less than one segment; when nothing held, as
+long as a forward run from the start asking the same question (tui/benchmarks/run_back_speed.py
+measures both).
 """
 
 from __future__ import annotations
