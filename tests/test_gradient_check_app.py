@@ -67,3 +67,13 @@ async def test_v_shows_the_check_per_parameter_and_v_closes_it():
         await pilot.pause()
         assert not isinstance(app.screen, TableScreen)
         assert "disagree with the numerical gradient" in app.session.message
+
+
+def test_the_slope_from_the_wrong_cache_is_flagged_at_the_first_iteration():
+    # what the learners'-mistakes lesson promises: dW1 alone, "look closer", at iteration 0
+    session = Session(RunConfig(mistake="slope-wrong-cache"))
+    session.goto_iteration(0)
+    report = session.check_gradients()
+    assert [name for name, d in report.differences.items() if verdict(d) != "right"] == ["W1"]
+    assert verdict(report.differences["W1"]) == "look closer"
+    assert session.message.startswith("gradient check: dW1 disagrees with the numerical gradient")

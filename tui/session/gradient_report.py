@@ -44,8 +44,9 @@ class GradientReport:
                 f"gradient check: every gradient right (largest difference {largest:.1e}, d{worst})"
             )
         wrong = [name for name, d in self.differences.items() if verdict(d) != "right"]
+        verb = "disagrees" if len(wrong) == 1 else "disagree"
         return (
-            f"gradient check: d{', d'.join(wrong)} disagree with the numerical gradient "
+            f"gradient check: d{', d'.join(wrong)} {verb} with the numerical gradient "
             f"(worst d{worst}: {self.differences[worst]:.1e}, {verdict(self.differences[worst])})"
         )
 
