@@ -12,6 +12,7 @@ from tui.app.screens.unit_maps_screen import SHADES, UnitMapsScreen
 from tui.session.plotting import data_bounds, pixel_centres
 from tui.session.session import Session
 from tui.session.unit_maps import LEVELS, unit_maps
+from tui.session.watch import describe
 
 
 def test_each_map_is_the_units_activation_at_the_grid_points():
@@ -60,6 +61,23 @@ async def test_u_shows_a_map_per_unit_with_its_range():
         maps = app.session.unit_maps(16, 8)
         assert f"{maps.values[4].min():+.2f}…{maps.values[4].max():+.2f}" in text
         assert SHADES[LEVELS] in text
+        await pilot.press("right", "right")  # the third unit: its own values in every array
+        await pilot.pause()
+        assert app.screen.selected == 2
+        values = panel_text(app, "#unit-values")
+        state = app.session.stepper.state()
+        assert "unit a3[1]" in values
+        lines = dict(
+            line.split(None, 1) if "[:" not in line else line.split("  ", 1)
+            for line in values.splitlines()[1:]
+        )
+        assert lines["W1[2]"].strip() == describe(state["W1"][2])
+        assert lines["dW1[2]"].strip() == describe(state["dW1"][2])
+        assert lines["W2[:, 2]"].strip() == describe(state["W2"][:, 2])
+        assert set(lines) == {"W1[2]", "b1[2]", "Z1[2]", "A1[2]", "dZ1[2]", "dW1[2]", "W2[:, 2]"}
+        await pilot.press("left", "left", "left")  # round to the last
+        await pilot.pause()
+        assert app.screen.selected == 4
         await pilot.press("u")
         await pilot.pause()
         assert not isinstance(app.screen, UnitMapsScreen)

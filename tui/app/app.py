@@ -421,7 +421,7 @@ class StepnetApp(App):
             self._tell("no unit maps: W1 or b1 holds NaN or Inf")
             return
         per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
-        self.push_screen(UnitMapsScreen(maps, per_row))
+        self.push_screen(UnitMapsScreen(maps, per_row, self.session.stepper.state()))
 
     def action_sweep(self) -> None:
         def answered(text: str) -> None:
