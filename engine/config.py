@@ -8,6 +8,7 @@ import numpy as np
 
 from engine.activations import get_activation
 from engine.data import load_dataset
+from engine.data.split import check_test_split, split_examples
 from engine.history import DEFAULT_HISTORY_BYTES
 from engine.mistakes.catalogue import get_mistake
 from engine.mistakes.factory import make_stepper
@@ -35,6 +36,7 @@ class RunConfig:
     learning_rate: float = 1.2
     iterations: int = 10_000
     mistake: str | None = None  # one of engine.mistakes.catalogue.MISTAKE_NAMES, made on purpose
+    test_split: float = 0.0  # share of the examples held out as a test set (engine.data.split)
 
     def checked(self) -> RunConfig:
         """The same settings, validated (StepnetError on the first bad one)."""
@@ -46,6 +48,7 @@ class RunConfig:
         check_seed(self.seed)
         if self.mistake is not None:
             get_mistake(self.mistake)
+        check_test_split(self.test_split)
         if self.hidden < 1:
             check_hidden_units(self.hidden, 1)
         return self
@@ -57,7 +60,17 @@ class RunConfig:
         return asdict(self)
 
     def load_data(self) -> tuple[np.ndarray, np.ndarray]:
-        return load_dataset(self.data)
+        """X, Y to train on: the data set, less the test examples when some are held out."""
+        X, Y = load_dataset(self.data)
+        if not self.test_split:
+            return X, Y
+        return split_examples(X, Y, self.test_split)[0]
+
+    def load_test_data(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The held-out X, Y, or None without a test split."""
+        if not self.test_split:
+            return None
+        return split_examples(*load_dataset(self.data), self.test_split)[1]
 
     def stepper(
         self,

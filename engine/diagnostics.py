@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.activations import get_activation, sigmoid
+from engine.display import displays_as, render_linear_collapse, render_symmetry
 from engine.functional import backward, cost, forward, predict
 from engine.mistakes.factory import mistaken_gradients
 from engine.shapes import PARAMETER_NAMES
@@ -22,6 +23,7 @@ def accuracy(params: Mapping[str, np.ndarray], X, Y, activation: str = "tanh") -
     return float(np.mean(predict(params, X, activation) == np.asarray(Y)))
 
 
+@displays_as(render_symmetry)
 @dataclass(frozen=True)
 class Symmetry:
     """Which hidden units are exactly identical (rows of W1, b1 and columns of W2 alike)."""
@@ -122,6 +124,7 @@ def gradient_check(
     return report
 
 
+@displays_as(render_linear_collapse)
 @dataclass(frozen=True)
 class LinearCollapse:
     """With g(z) = z the network is logistic regression: A2 = σ(W'X + b')."""

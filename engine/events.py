@@ -6,9 +6,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from engine.display import displays_as, render_event
 from engine.steps import Step
 
 
+@displays_as(render_event)  # a table in a notebook
 class Event(NamedTuple):
     """Step `index` (0–14) of iteration `iteration` (0-based), after it was computed.
 

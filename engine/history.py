@@ -73,6 +73,19 @@ class History:
         start = max(kept for kept in self._rows if kept <= iteration)
         return start, self._block[self._rows[start]]
 
+    def iterations(self) -> list[int]:
+        """The iterations that have a checkpoint, in order."""
+        return sorted(self._rows)
+
+    def forget_from(self, iteration: int) -> None:
+        """Drop the checkpoints at and after `iteration`: a what-if edit there replaced the
+        future they were taken in (engine.edits)."""
+        kept = [k for k in self._rows if k < iteration]
+        rows = [self._rows[k] for k in kept]
+        if self._block is not None:
+            self._block[: len(rows)] = self._block[rows]
+        self._rows = {k: row for row, k in enumerate(kept)}
+
     def _keep_multiples_of_stride(self) -> None:
         kept = [k for k in self._rows if k % self.stride == 0]
         rows = [self._rows[k] for k in kept]
@@ -121,6 +134,15 @@ class SnapshotHistory:
                 kept: value for kept, value in self._checkpoints.items() if kept % self.stride == 0
             }
             self.nbytes = sum(value.nbytes for value in self._checkpoints.values())
+
+    def iterations(self) -> list[int]:
+        """The iterations that have a checkpoint, in order."""
+        return sorted(self._checkpoints)
+
+    def forget_from(self, iteration: int) -> None:
+        """Drop the checkpoints at and after `iteration` (see History.forget_from)."""
+        self._checkpoints = {k: v for k, v in self._checkpoints.items() if k < iteration}
+        self.nbytes = sum(value.nbytes for value in self._checkpoints.values())
 
     def nearest(self, iteration: int) -> tuple[int, object]:
         """The latest checkpoint at or before `iteration`: (its iteration, the snapshot)."""

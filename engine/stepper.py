@@ -23,9 +23,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from engine.activations import Activation, get_activation
+from engine.display import displays_as, render_run_result
+from engine.edits import Edit, alpha_at, arrive, make_edit, set_alpha
 from engine.events import Event
 from engine.history import DEFAULT_HISTORY_BYTES, History, first_stride
 from engine.parameters import check_parameters
+from engine.reverse import run_back
 from engine.shapes import PARAMETER_NAMES, concrete
 from engine.steps import (
     STEP_INDEX,
@@ -44,6 +47,7 @@ if TYPE_CHECKING:  # the mistakes build on the steps; a stepper only reads what 
 
 DEFAULT_TOLERANCE = 1e-7
 _COST_INDEX = STEP_INDEX["cost"]
+_LAST_INDEX = STEPS_PER_ITERATION - 1
 _KERNELS = tuple(step.kernel for step in STEPS)
 _NAMES = STEP_NAMES
 _PARAMETER_CHECK_EVERY = 16
@@ -71,6 +75,7 @@ class Breakpoint:
     condition: Callable[[Stepper], bool] | None = None
 
 
+@displays_as(render_run_result)
 @dataclass(frozen=True)
 class RunResult:
     """Why a run stopped: 'done', 'converged', 'breakpoint', 'non-finite', 'cancelled',
@@ -119,6 +124,7 @@ class Stepper:
         self.learning_rate = check_learning_rate(learning_rate)
         self.cursor = 0
         self._costs = np.full(1024, np.nan)
+        self._edits: dict[int, list[Edit]] = {}  # iteration → what-if edits at its start
         self._set_up(X, Y, params, history_bytes)
 
     def _set_up(
@@ -189,6 +195,13 @@ class Stepper:
         view.flags.writeable = False
         return view
 
+    def recorded_costs(self, n: int) -> np.ndarray:
+        """J of iterations 0 … n − 1 as last computed on this branch, also those past the cursor
+        (after going back): what scrubbing along a run shows (read-only)."""
+        view = self._costs[: max(0, min(n, len(self._costs)))]
+        view.flags.writeable = False
+        return view
+
     @property
     def event(self) -> Event | None:
         """The latest event: the step just computed, or None before the first step."""
@@ -231,6 +244,8 @@ class Stepper:
         self.cursor += 1
         if index == _COST_INDEX:
             self._record_cost(iteration, ws.cost)
+        elif index == _LAST_INDEX and self._edits:
+            arrive(self, iteration + 1)
         return self._event(iteration, index)
 
     def __iter__(self) -> Iterator[Event]:
@@ -307,7 +322,7 @@ class Stepper:
         conditions = [bp for bp in breakpoints if bp.condition is not None]
         # the fast path's hot loop: fifty thousand of these a second on the flower, so what
         # it reads is held in locals and the iteration's calls run inline
-        ws, history, start_theta = self.ws, self.history, self._start_theta
+        ws, history, start_theta, edits = self.ws, self.history, self._start_theta, self._edits
         calls = None if one_by_one else plan_of(ws).iteration
         done = 0
         calm = 0
@@ -334,6 +349,9 @@ class Stepper:
                 else:
                     self._record_cost(iteration, cost)
                 self.cursor = cursor + STEPS_PER_ITERATION
+                if edits and iteration + 1 in edits:
+                    arrive(self, iteration + 1)
+                    calls = plan_of(ws).iteration  # an edit of α binds a new plan
                 # a non-finite cost shows at once; a non-finite weight that tanh or σ flattens
                 # may not reach the cost, so the parameters are checked every few iterations
                 if not math.isfinite(cost) or (
@@ -363,6 +381,32 @@ class Stepper:
             if on_progress is not None and done % progress_every == 0:
                 on_progress(self)
         return RunResult("done", done, f"ran {done} iterations")
+
+    def run_back(
+        self,
+        breakpoints: Sequence[Breakpoint] = (),
+        *,
+        cancel: Callable[[], bool] | None = None,
+    ) -> RunResult:
+        """Go back to the latest earlier position where `run`, going forward from the start,
+        would have stopped for `breakpoints`: right after a step with a breakpoint, or right
+        after the latest earlier whole iteration after which a condition held. Reason
+        'breakpoint'; 'start' (at cursor 0) when none held; 'cancelled' (back where it was)
+        when `cancel` says so. See engine.reverse for how, and what it costs."""
+        return run_back(self, breakpoints, cancel)
+
+    # ---- what-if
+
+    def edit(self, name: str, index: tuple[int, ...], value: float) -> Edit:
+        """Set `name[index]` (W1, b1, W2, b2; or "alpha" with index ()) to `value` at the start
+        of the current iteration and go on from there on a branch: earlier positions keep their
+        values, later ones follow from the edit (see engine.edits)."""
+        return make_edit(self, name, index, value)
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        """The edits in effect on this branch, by iteration."""
+        return tuple(edit for iteration in sorted(self._edits) for edit in self._edits[iteration])
 
     def _steps_to_boundary(self, at_steps: Mapping[str, Breakpoint], done: int) -> RunResult | None:
         """Step to the end of the current iteration; a RunResult if something stops the run."""
@@ -408,10 +452,14 @@ class Stepper:
         """Set the parameters to those at the start of `iteration`, recomputing if needed."""
         start, theta = self.history.nearest(iteration)
         self.ws.theta[...] = theta
+        if self._edits:
+            set_alpha(self.ws, alpha_at(self, start))
         for earlier in range(start, iteration):
             self.history.save(earlier, self.ws.theta)
             run_iteration(self.ws)
             self._record_cost(earlier, self.ws.cost)
+            if self._edits:
+                arrive(self, earlier + 1)
 
     def _record_cost(self, iteration: int, cost: float) -> None:
         if iteration >= self._costs.shape[0]:

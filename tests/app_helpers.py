@@ -9,15 +9,16 @@ from tui.session.session import Session
 WIDE = (120, 40)
 SMALL = (80, 24)
 
-_DATA: dict[str, tuple] = {}
+_DATA: dict[tuple[str, float], tuple] = {}  # the training examples, by data set and test split
 
 
 def new_app(**changes) -> StepnetApp:
     """The app on the default setup (flower, n_h=4, tanh, α=1.2, seed 3), with `changes`."""
     config = RunConfig(**changes)
-    if config.data not in _DATA:
-        _DATA[config.data] = config.load_data()
-    return StepnetApp(Session(config, data=_DATA[config.data]))
+    key = (config.data, config.test_split)
+    if key not in _DATA:
+        _DATA[key] = config.load_data()
+    return StepnetApp(Session(config, data=_DATA[key]))
 
 
 def panel_text(app: StepnetApp, selector: str) -> str:

@@ -170,6 +170,8 @@ def test_a_version_1_file_loads_as_a_run_without_a_mistake(tmp_path):
     def as_version_1(document):
         document["version"] = 1
         del document["config"]["mistake"]
+        del document["config"]["test_split"]  # version 3's, as is "edits"
+        del document["edits"]
 
     old = load_session(edited(path, as_version_1))
     assert old.config.mistake is None
@@ -201,11 +203,26 @@ def test_the_file_is_json_with_the_marker_and_full_precision_arrays(tmp_path):
 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == "stepnet-session"
-    assert document["version"] == 2
+    assert document["version"] == 3
     assert document["config"] == config.to_dict()
     for name in PARAMETER_NAMES:
         assert document["initial_parameters"][name] == start[name].tolist()
     assert document["initial_parameters"]["W1"][0][0] == 0.30000000000000004
+
+
+def test_a_version_2_file_loads_as_a_run_without_edits_or_test_split(tmp_path):
+    path = saved(tmp_path)
+    expected = load_session(path)
+
+    def as_version_2(document):
+        document["version"] = 2
+        del document["config"]["test_split"]
+        del document["edits"]
+
+    assert load_session(edited(path, as_version_2)) == expected
+    with pytest.raises(StepnetError) as error:
+        load_session(edited(path, setter("config", "test_split", 0.2)))
+    assert_one_line_naming(error, path, "unknown settings test_split")
 
 
 def test_loading_and_saving_again_gives_the_same_bytes(tmp_path):
@@ -414,12 +431,12 @@ def test_a_foreign_file_is_not_a_session(tmp_path, content):
 def test_a_file_from_a_newer_stepnet(tmp_path):
     path = saved(tmp_path)
     document = json.loads(path.read_text())
-    document["version"] = 3
-    document["something_new"] = {"only": "version 3 knows"}
+    document["version"] = 4
+    document["something_new"] = {"only": "version 4 knows"}
     path.write_text(json.dumps(document))
     with pytest.raises(StepnetError) as error:
         load_session(path)
-    assert_one_line_naming(error, path, "newer stepnet", "version 3", "upgrade stepnet")
+    assert_one_line_naming(error, path, "newer stepnet", "version 4", "upgrade stepnet")
 
 
 def edited(path: Path, edit) -> Path:
@@ -580,7 +597,7 @@ JSON = st.recursive(
     ),
     max_leaves=12,
 )
-FIELDS = ("version", "config", "cursor", "breakpoints", "watches", "selection")
+FIELDS = ("version", "config", "cursor", "breakpoints", "watches", "selection", "edits")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

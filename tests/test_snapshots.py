@@ -88,3 +88,86 @@ def test_mistake_w2_not_transposed_shape_error(snap_compare):
     # the two shapes that fail to line up instead of a traceback
     app = build_app(RunConfig(mistake="W2-not-transposed"), steps_to("dZ1"))
     assert snap_compare(app, terminal_size=WIDE)
+
+
+def test_what_if_edit_on_the_status_line(snap_compare):
+    # the branch stays marked on the status line while its edit is in effect
+    app = build_app(RunConfig(), steps_to("b2", 9))
+
+    async def edit_and_step(pilot):
+        app.session.edit("W1[2, 0] = 0.0")
+        app.session.step()
+        app.refresh_from_session()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=edit_and_step)
+
+
+def test_test_split_scores_on_the_status_line(snap_compare):
+    # training and held-out numbers side by side, then the confusion matrices on c
+    app = build_app(RunConfig(test_split=0.2))
+
+    async def run_and_score(pilot):
+        app.session.stepper.run(300)
+        app.refresh_from_session()
+        await pilot.press("c")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_score)
+
+
+def test_gradient_check_catches_a_missing_one_over_m(snap_compare):
+    app = build_app(RunConfig(mistake="no-1-over-m"), steps_to("db1"))
+    assert snap_compare(app, terminal_size=WIDE, press=["v"])
+
+
+def test_cost_curve_scrubbed_back(snap_compare):
+    # the whole run stays drawn; ▲ on the axis marks the iteration on screen
+    app = build_app(RunConfig())
+
+    async def run_and_scrub(pilot):
+        app.session.stepper.run(600)
+        app.refresh_from_session()  # as a run in the app ends: the screen shows iteration 599
+        app.session.goto_iteration(200)
+        app.refresh_from_session()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_scrub)
+
+
+def test_unit_maps_after_a_run(snap_compare):
+    app = build_app(RunConfig(hidden=5))
+
+    async def run_and_map(pilot):
+        app.session.stepper.run(1000)
+        app.refresh_from_session()
+        await pilot.press("u")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_map)
+
+
+def test_sweep_of_hidden_sizes_as_pictures(snap_compare):
+    # the notebook's figure: a boundary per n_h, with its training accuracy
+    app = build_app(RunConfig(iterations=5000))
+
+    async def sweep(pilot):
+        setting, pictures = app.session.sweep_pictures("n_h 1 2 3 4 5", (16, 8))
+        from tui.app.screens.sweep_screen import SweepScreen
+
+        app.push_screen(SweepScreen(setting, pictures, 5))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=sweep)
+
+
+def test_distributions_over_a_run(snap_compare):
+    app = build_app(RunConfig())
+
+    async def run_and_show(pilot):
+        app.session.stepper.run(2000)
+        app.refresh_from_session()
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_show)

@@ -25,6 +25,7 @@ from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
 from tui.app.commands import COMMANDS, bindings
+from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.lesson_panel import LessonPanel, LessonView
 from tui.app.panels.placement import (
     COLUMNS,
@@ -37,16 +38,28 @@ from tui.app.panels.placement import (
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
+from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.prompt_screen import PromptScreen
+from tui.app.screens.sweep_screen import SweepScreen
+from tui.app.screens.table_screen import TableScreen
+from tui.app.screens.unit_maps_screen import UnitMapsScreen
 from tui.lessons.player import LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
+from tui.session.distributions import distributions
+from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
+from tui.session.gradient_report import gradient_table
+from tui.session.scores_table import scores_table
 from tui.session.session import Session
+from tui.session.sweep_pictures import EXAMPLE as SWEEP_EXAMPLE
 from tui.session.view import View
+from tui.session.watch_conditions import WATCH_FORMS
 
 MIN_SIZE = (60, 20)
+UNIT_MAP_SIZE = (16, 8)  # cells across and down for each hidden unit's map
+DISTRIBUTION_COLUMNS, DISTRIBUTION_BINS = 80, 7  # iterations across, bins of values down
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
 PANELS = selector(PANEL_TYPES)
@@ -65,6 +78,13 @@ class RunProgress(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RunProgress | RunFinished)
+
+
+class SweepDrawn(Message):
+    def __init__(self, setting: str, pictures: list) -> None:
+        super().__init__()
+        self.setting = setting
+        self.pictures = pictures
 
 
 class RunFinished(Message):
@@ -274,6 +294,16 @@ class StepnetApp(App):
     def _run_in_worker(self) -> None:
         self.post_message(RunFinished(self._run_showing_progress(self.session)))
 
+    def action_run_back(self) -> None:
+        self._pause.clear()
+        self.running = True
+        self._run_back_in_worker()
+
+    @work(thread=True, exclusive=True, group="run")
+    def _run_back_in_worker(self) -> None:
+        # a search back over 10⁵ iterations takes seconds: r pauses it, as it pauses a run
+        self.post_message(RunFinished(self.session.run_back(cancel=self._pause.is_set)))
+
     def on_run_progress(self, message: RunProgress) -> None:
         if self.running:
             self.show_view(message.view)
@@ -378,8 +408,71 @@ class StepnetApp(App):
             "Watch expression:", "abs(dW1).max() · W2 @ A1 · A1[:, 0]", self.session.add_watch
         )
 
+    def action_show_scores(self) -> None:
+        training, test = self.session.scores()
+        table = scores_table(training, test)
+        if test is None:
+            table.caption = "no test set: start with --test-split 0.2 to hold out a fifth"
+        self.push_screen(TableScreen(table, "c"))
+
+    def action_unit_maps(self) -> None:
+        maps = self.session.unit_maps(UNIT_MAP_SIZE[0], UNIT_MAP_SIZE[1])
+        if maps is None:
+            self._tell("no unit maps: W1 or b1 holds NaN or Inf")
+            return
+        per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
+        self.push_screen(UnitMapsScreen(maps, per_row, self.session.stepper.state()))
+
+    def action_sweep(self) -> None:
+        def answered(text: str) -> None:
+            self._pause.clear()
+            self.running = True
+            self._sweep_in_worker(text)
+
+        self._ask(f"Sweep ({SWEEP_EXAMPLE}):", "n_h 1 2 3 4 5 20 50", answered)
+
+    @work(thread=True, exclusive=True, group="run")
+    def _sweep_in_worker(self, text: str) -> None:
+        # a run per value, seconds in all: off the screen's thread, and r stops it
+        try:
+            setting, pictures = self.session.sweep_pictures(
+                text, UNIT_MAP_SIZE, cancel=self._pause.is_set
+            )
+        except StepnetError as error:
+            self.session.message = str(error)
+            setting, pictures = "", []
+        self.post_message(SweepDrawn(setting, pictures))
+
+    def on_sweep_drawn(self, message: SweepDrawn) -> None:
+        self.running = False
+        self.refresh_from_session()
+        if message.pictures:
+            per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
+            self.push_screen(SweepScreen(message.setting, message.pictures, per_row))
+
+    def action_distributions(self) -> None:
+        columns = max(10, min(DISTRIBUTION_COLUMNS, self.size.width - 16))
+        found = distributions(self.session.stepper, columns, DISTRIBUTION_BINS)
+        if found is None:
+            self._tell("no distributions yet: finish an iteration first (i)")
+            return
+        self.refresh_from_session()
+        self.push_screen(DistributionsScreen(found))
+
+    def action_check_gradients(self) -> None:
+        report = self.session.check_gradients()
+        self.refresh_from_session()
+        self.push_screen(TableScreen(gradient_table(report), "v"))
+
+    def action_edit(self) -> None:
+        self._ask("What if (at this iteration's start):", EDIT_EXAMPLES, self.session.edit)
+
     def action_add_breakpoint(self) -> None:
-        self._ask(f"Break when ({ACCEPTED_FORMS}):", "cost rises", self.session.add_breakpoint)
+        self._ask(
+            f"Break when ({ACCEPTED_FORMS}; or {WATCH_FORMS}):",
+            "cost rises",
+            self.session.add_breakpoint,
+        )
 
     def action_clear_breakpoints(self) -> None:
         self.session.clear_breakpoints()
@@ -413,6 +506,21 @@ class StepnetApp(App):
 
     def on_value_panel_cursor_moved(self, message: ValuePanel.CursorMoved) -> None:
         self.session.selection = (message.row, message.col)
+
+    def on_cost_panel_scrubbed(self, message: CostPanel.Scrubbed) -> None:
+        if self.running:
+            return
+        self.session.goto_iteration(message.iteration)
+        self.refresh_from_session()
+
+    def action_scrub(self, step: int) -> None:
+        panels = self.query(CostPanel)
+        target = panels.first().scrub(self.view.iteration, step) if panels else None
+        if target is None:
+            self._tell("no cost curve to move along yet: step past the cost (J) first")
+            return
+        self.session.goto_iteration(target)
+        self.refresh_from_session()
 
     def on_steps_panel_picked(self, message: StepsPanel.Picked) -> None:
         if self.running:

@@ -41,21 +41,35 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-async def _render(app, size: tuple[int, int]) -> str:
+async def _render(app, size: tuple[int, int], over=None) -> str:
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
+        if over is not None:  # a screen over the panels: a sweep's pictures
+            app.push_screen(over)
+            await pilot.pause()
         return app.export_screenshot(title="stepnet")
 
 
-def write_snapshot(config: RunConfig, steps: int, size: tuple[int, int], output: str) -> Path:
-    """Render the app after `steps` steps at `size` into an SVG file."""
+def write_snapshot(
+    config: RunConfig, steps: int, size: tuple[int, int], output: str, sweep: str | None = None
+) -> Path:
+    """Render the app after `steps` steps at `size` into an SVG file; with `sweep` ('n_h 1 2
+    3', see tui.session.sweep_pictures), the sweep's pictures over it, as the app shows them."""
     if steps < 0:
         raise StepnetError(f"--steps {steps}: give 0 or more")
     path = Path(output)
     if path.suffix.lower() != ".svg":
         raise StepnetError(f"cannot write {path}: snapshots are SVG, name the file *.svg")
     app = build_app(config, steps)
-    svg = asyncio.run(_render(app, size))
+    over = None
+    if sweep is not None:
+        from tui.app.app import UNIT_MAP_SIZE
+        from tui.app.screens.sweep_screen import SweepScreen
+
+        setting, pictures = app.session.sweep_pictures(sweep, UNIT_MAP_SIZE)
+        per_row = max(1, (size[0] - 8) // (UNIT_MAP_SIZE[0] + 2))
+        over = SweepScreen(setting, pictures, per_row)
+    svg = asyncio.run(_render(app, size, over))
     temporary = path.with_name(f".{path.name}.partial")
     try:
         temporary.write_text(svg, encoding="utf-8")

@@ -29,6 +29,13 @@ def add_setup_options(parser: argparse.ArgumentParser, iterations: int) -> None:
     group.add_argument("--learning-rate", type=float, default=defaults.learning_rate, help="α")
     group.add_argument("--iterations", type=int, default=iterations, help="iterations to run")
     group.add_argument(
+        "--test-split",
+        type=float,
+        default=defaults.test_split,
+        metavar="F",
+        help="hold out this share of the examples as a test set (seeded), e.g. 0.2",
+    )
+    group.add_argument(
         "--mistake",
         metavar="NAME",
         help=f"make a learner's mistake on purpose: {', '.join(MISTAKE_NAMES)} "
@@ -47,4 +54,5 @@ def config_from(args: argparse.Namespace) -> RunConfig:
         learning_rate=args.learning_rate,
         iterations=args.iterations,
         mistake=args.mistake,
+        test_split=args.test_split,
     ).checked()

@@ -15,12 +15,14 @@ from rich.text import Text
 
 from engine.config import RunConfig
 from engine.events import Event
+from engine.generalisation import scores
 from engine.mistakes.catalogue import get_mistake
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.notation import fill_sizes, shape_equation
 from engine.steps import STEPS_PER_ITERATION
 from tui.cli.setup_options import add_setup_options, config_from
 from tui.session import formatting
+from tui.session.scores_table import scores_table
 
 
 def add_parser(commands, parser_class) -> None:
@@ -46,7 +48,13 @@ def run_trace(config: RunConfig, output_format: str, console: Console | None = N
         for event in events():
             write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
     else:
-        _print_tables(events(), stepper.ws.dims(), config, console or Console())
+        console = console or Console()
+        _print_tables(events(), stepper.ws.dims(), config, console)
+        test_data = config.load_test_data()
+        if test_data is not None and not failures:
+            params = stepper.parameters()
+            training = scores(params, stepper.X, stepper.Y, config.activation)
+            console.print(scores_table(training, scores(params, *test_data, config.activation)))
     if failures:
         sys.stdout.flush()  # the steps first, then the error on stderr after them
         raise failures[0]

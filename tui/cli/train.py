@@ -10,9 +10,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from engine.config import RunConfig
 from engine.diagnostics import accuracy
 from engine.errors import StepnetError
+from engine.generalisation import scores
 from engine.parameters import save_parameters
 from engine.stepper import DEFAULT_TOLERANCE
 from tui.cli.setup_options import add_setup_options, config_from
+from tui.session.scores_table import scores_table
 
 
 def add_parser(commands, parser_class) -> None:
@@ -47,6 +49,7 @@ def run_train(
 ) -> int:
     console = console or Console()
     stepper = config.stepper()
+    test_data = config.load_test_data()  # the split's errors before any training
     printed = 0
 
     def report(stepper) -> None:
@@ -90,6 +93,15 @@ def run_train(
         console.print(f"training accuracy: {100 * share:.2f}%")
     except StepnetError as error:  # a mistake may leave parameters no network can use
         console.print(f"training accuracy: n/a ({error})")
+    if test_data is not None:
+        test = scores(params, *test_data, config.activation)
+        console.print(
+            "test accuracy: n/a (the parameters are not finite)"
+            if test is None
+            else f"test accuracy: {100 * test.accuracy:.2f}% ({test.m} examples held out)"
+        )
+        training = scores(params, stepper.X, stepper.Y, config.activation)
+        console.print(scores_table(training, test))
     if save_params:
         path = save_parameters(save_params, params)
         console.print(f"parameters saved to {path}")

@@ -29,12 +29,12 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from engine.conditions import parse_condition
 from engine.config import RunConfig
 from engine.errors import StepnetError
 from engine.steps import STEP_NAMES
 from tui.session.small_file import NotSmallFile, read_small_file
 from tui.session.watch import ARRAY_NAMES, Watch
+from tui.session.watch_conditions import read_breakpoint
 
 # samples/ in the repository, installed as this package (pyproject.toml): files on disk in a
 # clone, an editable install and a wheel alike, so a lesson's path can be named in messages
@@ -327,7 +327,7 @@ class _Reader:
         if words[:1] == ["breakpoint"] and len(words) > 1:
             condition = text.split(None, 1)[1]
             try:
-                parse_condition(condition)
+                read_breakpoint(condition)  # a fixed form, a watch that is True, a watchpoint
             except StepnetError as error:
                 raise self.fail(where, str(error)) from None
             return Target("breakpoint", condition=condition)

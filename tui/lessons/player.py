@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.conditions import non_finite, parse_condition
+from engine.conditions import non_finite
 from engine.diagnostics import accuracy
 from engine.errors import StepnetError
+from engine.generalisation import scores
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import RunResult
 from engine.steps import STEPS_PER_ITERATION
@@ -23,6 +24,7 @@ from tui.lessons.lesson_file import Beat, Lesson, Sweep, Target
 from tui.session.derived_state import DerivedState
 from tui.session.session import Session
 from tui.session.watch import Watch, describe
+from tui.session.watch_conditions import read_breakpoint
 
 Runner = Callable[[Session], RunResult]
 
@@ -43,6 +45,7 @@ class SweepRow:
     value: object
     accuracy: float | None
     cost: float
+    test_accuracy: float | None = None  # on the examples held out, with a test split
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,11 @@ class LessonPlayer:
                 share = accuracy(stepper.parameters(), stepper.X, stepper.Y, config.activation)
             except StepnetError:
                 share = None
-            rows.append(SweepRow(value, share, float(stepper.costs[-1])))
+            test_data = config.load_test_data()
+            params = stepper.parameters()
+            test = None if test_data is None else scores(params, *test_data, config.activation)
+            test_share = None if test is None else test.accuracy
+            rows.append(SweepRow(value, share, float(stepper.costs[-1]), test_share))
         return tuple(rows), None
 
     def check(self, beat: Beat, sweep: tuple[SweepRow, ...] = ()) -> tuple[ClaimResult, ...]:
@@ -217,6 +224,10 @@ class LessonPlayer:
                 [np.nan if row.accuracy is None else row.accuracy for row in sweep]
             )
             extra["sweep_cost"] = np.array([row.cost for row in sweep])
+            if any(row.test_accuracy is not None for row in sweep):
+                extra["sweep_test_accuracy"] = np.array(
+                    [np.nan if row.test_accuracy is None else row.test_accuracy for row in sweep]
+                )
         session = self.session
         return DerivedState(session.view(), session.config.learning_rate, extra)
 
@@ -271,4 +282,4 @@ def check_lesson(lesson: Lesson, report: Callable[[str], None]) -> BeatOutcome |
 
 
 def _non_finite(target: Target) -> bool:
-    return parse_condition(target.condition).label == non_finite().label
+    return read_breakpoint(target.condition).label == non_finite().label

@@ -45,6 +45,8 @@ class DerivedState(Mapping):
             "iteration": lambda: view.iteration,
             "costs": lambda: np.asarray(view.costs),
             "accuracy": lambda: view.accuracy,
+            "test_cost": lambda: None if view.test is None else view.test.cost,
+            "test_accuracy": lambda: None if view.test is None else view.test.accuracy,
             "identical_units": lambda: view.symmetry.identical_units,
             "unit_difference": lambda: view.symmetry.max_difference,
             "saturation": self._saturation,

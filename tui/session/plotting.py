@@ -192,6 +192,26 @@ def bucket_stops(n: int, columns: int) -> np.ndarray:
     return np.maximum(following, starts + 1)
 
 
+def column_of(n: int, columns: int, iteration: int) -> int:
+    """The column whose bucket holds `iteration`, of n values drawn in `columns` columns (the
+    last such column when neighbours repeat a value)."""
+    starts = bucket_starts(n, columns)
+    return int(np.searchsorted(starts, min(max(iteration, 0), n - 1), side="right")) - 1
+
+
+def scrubbed(n: int, columns: int, iteration: int, step: int) -> int:
+    """The iteration `step` columns along from the one holding `iteration`: the first of that
+    column's bucket, within 0 … n − 1."""
+    starts = bucket_starts(n, columns)
+    column = column_of(n, columns, iteration) + step
+    column = min(max(column, 0), columns - 1)
+    target = int(starts[column])
+    # columns repeat a value when there are fewer values than columns: move by one at least
+    if step and target == iteration:
+        target = min(max(iteration + (1 if step > 0 else -1), 0), n - 1)
+    return target
+
+
 def bucket_min_max(values: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The smallest and largest finite value of each column's bucket, and whether the bucket
     holds any NaN or Inf, each (columns,). A bucket with no finite value gives NaN for both."""

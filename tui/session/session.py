@@ -16,18 +16,26 @@ from collections.abc import Callable
 import numpy as np
 
 from engine.activations import ACTIVATIONS
-from engine.conditions import at_step, parse_condition
+from engine.conditions import at_step
 from engine.config import RunConfig
 from engine.errors import StepnetError
+from engine.generalisation import Scores, scores
 from engine.mistakes.catalogue import get_mistake
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import Breakpoint, RunResult, Stepper
-from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
+from engine.steps import STEP_INDEX, STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
+from tui.session.edit_text import parse_edit
+from tui.session.gradient_report import GradientReport, check_gradients
 from tui.session.session_file import SessionData, capture, load_session, save_session
+from tui.session.sweep_pictures import MAX_ITERATIONS as MAX_SWEEP_ITERATIONS
+from tui.session.sweep_pictures import SweepPicture, parse_sweep, sweep_pictures
+from tui.session.unit_maps import UnitMaps, unit_maps
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import MAX_WATCHES, Watch
+from tui.session.watch_conditions import read_breakpoint
 
+COST_INDEX = STEP_INDEX["cost"]
 FRAME_SECONDS = 0.2  # at most 5 screen updates a second while running: enough to watch the
 # cost fall, and each one costs a served class's machine ~15 ms of CPU and its network a frame
 MAX_HIDDEN_IN_APP = 64
@@ -73,11 +81,15 @@ class Session:
         else:
             self.data = (stepper.X, stepper.Y)
         self.stepper: Stepper = stepper
+        self.test_data = self.config.load_test_data()  # held out with --test-split, or None
         # on steps and on conditions, in order added
         self.breakpoints: list[Breakpoint] = breakpoints if breakpoints is not None else []
         self.watches: list[Watch] = watches if watches is not None else []
         self.selection = selection  # the value panel's cursor
         self.message = message
+        # how far this run has gone, for the cost curve to scrub along: on which stepper and
+        # branch (a restart or an edit starts again), and the furthest cursor a View showed
+        self._reach: tuple[Stepper, tuple, int] = (stepper, stepper.edits, stepper.cursor)
 
     @classmethod
     def resume(cls, path: str) -> Session:
@@ -119,8 +131,22 @@ class Session:
             breakpoints=self.step_breakpoints,
             running=running,
             message=self.message,
+            test_data=self.test_data,
+            run_costs=self._run_costs(),
         )
         return view.with_watches(self._watch_lines(view))
+
+    def _run_costs(self) -> np.ndarray | None:
+        """J of the run as far as it has gone, when the cursor stands before that (else None)."""
+        stepper = self.stepper
+        known, edits, furthest = self._reach
+        if known is not stepper or edits != stepper.edits:
+            furthest = stepper.cursor
+        furthest = max(furthest, stepper.cursor)
+        self._reach = (stepper, stepper.edits, furthest)
+        iterations, index = divmod(furthest, STEPS_PER_ITERATION)
+        n = iterations + (1 if index > COST_INDEX else 0)  # whose cost step has run
+        return stepper.recorded_costs(n) if n > len(stepper.costs) else None
 
     def _watch_lines(self, view: View) -> tuple[WatchLine, ...]:
         state = DerivedState(view, self.config.learning_rate, state=self.stepper.state())
@@ -205,16 +231,76 @@ class Session:
         )
         return result
 
+    def run_back(self, cancel: Callable[[], bool] | None = None) -> RunResult:
+        """Go back to the latest earlier position where a run would have stopped for the
+        breakpoints (see Stepper.run_back); at the start when none held."""
+        result = self.stepper.run_back(self.breakpoints, cancel=cancel)
+        if result.reason == "start" and not self.breakpoints:
+            self.message = "no breakpoints to run back to: back at the start"
+        else:
+            self.message = result.message
+        return result
+
+    # ---- generalisation
+
+    def scores(self) -> tuple[Scores | None, Scores | None]:
+        """(training, test) scores of the parameters now; test is None without --test-split,
+        either is None when the parameters are not finite."""
+        params = self.stepper.parameters()
+        activation = self.config.activation
+        training = scores(params, *self.data, activation)
+        test = None if self.test_data is None else scores(params, *self.test_data, activation)
+        return training, test
+
+    def check_gradients(self) -> GradientReport:
+        """The numerical gradient check at the parameters the latest backward pass used (those
+        its iteration began with), against this run's backward pass, mistaken or not."""
+        params = self.stepper.iteration_start_parameters()
+        report = check_gradients(params, *self.data, self.config.activation, self.config.mistake)
+        self.message = report.summary()
+        return report
+
+    def unit_maps(self, columns: int, rows: int) -> UnitMaps | None:
+        """Each hidden unit's a[1] over the input plane, from the parameters the steps on
+        screen used (those the iteration began with); None when they are not finite."""
+        params = self.stepper.iteration_start_parameters()
+        return unit_maps(params, self.data[0], self.config.activation, columns, rows)
+
+    def sweep_pictures(
+        self, text: str, size: tuple[int, int], cancel: Callable[[], bool] | None = None
+    ) -> tuple[str, list[SweepPicture]]:
+        """A sweep typed as 'n_h 1 2 3' (tui.session.sweep_pictures): a boundary per value,
+        each a fresh run from these settings; StepnetError for a sweep that cannot be read."""
+        setting, values = parse_sweep(text)
+        iterations = min(self.config.iterations, MAX_SWEEP_ITERATIONS)
+        pictures = sweep_pictures(self.config, self.data, setting, values, iterations, size, cancel)
+        self.message = f"sweep of {setting}: {len(pictures)} runs of {iterations:,} iterations"
+        return setting, pictures
+
+    # ---- what-if
+
+    def edit(self, text: str) -> None:
+        """A what-if edit typed by the user (tui.session.edit_text), at the current iteration's
+        start; the run goes on from there on a branch."""
+        try:
+            edit = self.stepper.edit(*parse_edit(text))
+        except StepnetError as error:
+            self.message = str(error)
+            return
+        self.message = str(edit)
+
     # ---- settings: each starts a fresh run
 
     def restart(self, **changes) -> None:
         """Start again from iteration 0 with some settings changed."""
         config = self.config.with_changes(**changes)
-        data = self.data if config.data == self.config.data else None
+        same = (config.data, config.test_split) == (self.config.data, self.config.test_split)
+        data = self.data if same else None
         stepper = config.stepper(data)
         self.config, self.stepper = config, stepper
         if data is None:
             self.data = (stepper.X, stepper.Y)
+            self.test_data = config.load_test_data()
 
     def zero_init(self) -> None:
         self.restart(init="zeros")
@@ -270,9 +356,11 @@ class Session:
             self.message = f"breakpoint on {name}: a run stops right after it"
 
     def add_breakpoint(self, text: str) -> None:
-        """A breakpoint typed by the user: a step name or a condition such as 'cost rises'."""
+        """A breakpoint typed by the user: a step name, a condition such as 'cost rises', a
+        watch expression that is True or False ('cost < 0.3'), or a watchpoint ('b2 changes
+        by > 0.01', 'W2[0, 1] changes sign')."""
         try:
-            breakpoint = parse_condition(text)
+            breakpoint = read_breakpoint(text, self.stepper)
         except StepnetError as error:
             self.message = str(error)
             return

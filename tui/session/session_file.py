@@ -7,13 +7,16 @@ stepper from the settings and going to the cursor gives every value back bit for
 parameters came from an .npz file, they are embedded, so the session does not depend on that
 file still being there (or unchanged).
 
-    {"format": "stepnet-session", "version": 2,
+    {"format": "stepnet-session", "version": 3,
      "config": {"data": "flower", "hidden": 4, …, "mistake": null}, "cursor": 1234,
      "breakpoints": ["cost rises", "dW1"], "watches": ["abs(dW1).max()"],
-     "selection": [0, 3], "initial_parameters": null or {"W1": [[…]], …}}
+     "selection": [0, 3], "initial_parameters": null or {"W1": [[…]], …},
+     "edits": [{"iteration": 10, "name": "W1", "index": [2, 0], "value": 0.0}]}
 
 Version 2 added the config's "mistake" (null, or the name of a mistake made on purpose, see
-engine.mistakes.catalogue); a version 1 file has none and loads as a run without one.
+engine.mistakes.catalogue); a version 1 file has none and loads as a run without one. Version 3
+added "edits", the what-if edits of the run's branch (engine.edits), oldest first, replayed on
+resume exactly as they were made; a file of an earlier version has none.
 
 Arrays are nested lists of floats written with repr, which reads back as the same float64.
 Files are written atomically: a temporary file beside the target, then os.replace, so a crash
@@ -34,8 +37,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from engine.conditions import parse_condition
 from engine.config import RunConfig
+from engine.edits import EDITABLE, original_parameters
 from engine.errors import StepnetError
 from engine.history import DEFAULT_HISTORY_BYTES
 from engine.mistakes.factory import make_stepper
@@ -45,9 +48,10 @@ from engine.stepper import Breakpoint, Stepper
 from engine.steps import STEPS_PER_ITERATION
 from tui.session.small_file import NotSmallFile, read_small_file
 from tui.session.watch import MAX_WATCHES, Watch
+from tui.session.watch_conditions import read_breakpoint
 
 FORMAT = "stepnet-session"
-VERSION = 2
+VERSION = 3
 # A session is kilobytes: settings, a cursor, the texts typed, and for an --init file its four
 # parameters (64 hidden units × 10,000 features is some 13 MiB of JSON)
 MAX_FILE_BYTES = 16 * 2**20
@@ -67,8 +71,11 @@ _CONFIG_TYPES: dict[str, tuple[type, ...]] = {
     "learning_rate": (int, float),
     "iterations": (int,),
     "mistake": (str, type(None)),
+    "test_split": (int, float),
 }
-_ADDED_IN_VERSION = {"mistake": 2}  # settings a file of an earlier version does not have
+# settings a file of an earlier version does not have
+_ADDED_IN_VERSION = {"mistake": 2, "test_split": 3}
+_EDITS_SINCE = 3
 _NEW_FILE_MODE = 0o644
 
 
@@ -78,17 +85,24 @@ class SessionData:
 
     config: RunConfig
     cursor: int = 0  # steps done since the start
-    breakpoints: tuple[str, ...] = ()  # as parse_condition reads them
+    breakpoints: tuple[str, ...] = ()  # as read_breakpoint reads them
     watches: tuple[str, ...] = ()  # as Watch.parse reads them
     selection: tuple[int, int] | None = None  # the value panel's (row, col)
     # W1, b1, W2, b2 at the start, when config.init is an .npz path; None otherwise
     initial_parameters: Mapping[str, np.ndarray] | None = field(default=None, compare=False)
+    # what-if edits, oldest first: (iteration, name, index, new value), as Stepper.edit takes
+    edits: tuple[tuple[int, str, tuple[int, ...], float], ...] = ()
 
     def __post_init__(self):
         if isinstance(self.cursor, np.integer):
             object.__setattr__(self, "cursor", int(self.cursor))
         object.__setattr__(self, "breakpoints", tuple(self.breakpoints))
         object.__setattr__(self, "watches", tuple(self.watches))
+        object.__setattr__(
+            self,
+            "edits",
+            tuple((int(k), name, tuple(map(int, i)), float(v)) for k, name, i, v in self.edits),
+        )
         if self.selection is not None:
             cell = tuple(int(i) if isinstance(i, np.integer) else i for i in self.selection)
             object.__setattr__(self, "selection", cell)
@@ -120,11 +134,14 @@ class SessionData:
                 history_bytes=history_bytes,
                 mistake=self.config.mistake,
             )
+        for iteration, name, index, value in self.edits:
+            stepper.goto(iteration * STEPS_PER_ITERATION)
+            stepper.edit(name, index, value)
         stepper.goto(self.cursor)
         return stepper
 
     def breakpoint_list(self) -> list[Breakpoint]:
-        return [parse_condition(text) for text in self.breakpoints]
+        return [read_breakpoint(text) for text in self.breakpoints]
 
     def watch_list(self) -> list[Watch]:
         return [Watch.parse(text) for text in self.watches]
@@ -139,21 +156,22 @@ def capture(
     selection: tuple[int, int] | None = None,
 ) -> SessionData:
     """The session of `stepper`, which `config` built; breakpoints by their labels (which
-    parse_condition reads back) and watches by their text."""
+    read_breakpoint reads back) and watches by their text."""
     initial = None
     if isinstance(parse_init(config.init), Path):
         # the parameters the run started from, not the file as it is now: it may have changed
         _, theta = stepper.history.nearest(0)
-        initial = stepper.ws.parameters_from(theta)
+        initial = original_parameters(stepper, theta)  # an edit at iteration 0 is replayed
     return SessionData(
         config=config,
         cursor=stepper.cursor,
         breakpoints=tuple(
-            (b if isinstance(b, Breakpoint) else parse_condition(b)).label for b in breakpoints
+            (b if isinstance(b, Breakpoint) else read_breakpoint(b)).label for b in breakpoints
         ),
         watches=tuple(w.text if isinstance(w, Watch) else w for w in watches),
         selection=selection,
         initial_parameters=initial,
+        edits=tuple((e.iteration, e.name, e.index, e.new) for e in stepper.edits),
     )
 
 
@@ -222,6 +240,10 @@ def _to_json(session: SessionData, path: Path) -> str:
         else {
             name: np.asarray(session.initial_parameters[name]).tolist() for name in PARAMETER_NAMES
         },
+        "edits": [
+            {"iteration": k, "name": name, "index": list(index), "value": value}
+            for k, name, index, value in session.edits
+        ],
     }
     try:
         _read_document(document)
@@ -341,7 +363,8 @@ def _read_document(document: object) -> SessionData:
             f"was written by a newer stepnet (format version {version}; this one reads version "
             f"{VERSION}): upgrade stepnet to open it"
         )
-    for key in ("config", "cursor", "breakpoints", "watches", "selection", "initial_parameters"):
+    keys = ("config", "cursor", "breakpoints", "watches", "selection", "initial_parameters")
+    for key in (*keys, "edits") if version >= _EDITS_SINCE else keys:
         if key not in document:
             raise _Problem(f"it has no {key!r}")
     config = _read_config(document["config"], version)
@@ -355,7 +378,7 @@ def _read_document(document: object) -> SessionData:
         )
     breakpoints = _read_texts(document["breakpoints"], "breakpoints")
     for text in breakpoints:
-        _reread(parse_condition, text, "breakpoint")
+        _reread(read_breakpoint, text, "breakpoint")
     watches = _read_texts(document["watches"], "watches")
     if len(watches) > MAX_WATCHES:
         raise _Problem(f"it has {len(watches):,d} watches; a session keeps {MAX_WATCHES} at most")
@@ -369,6 +392,7 @@ def _read_document(document: object) -> SessionData:
     ):
         raise _wrong("selection", "null or [row, col] of whole numbers ≥ 0", selection)
     initial = _read_parameters(document["initial_parameters"], config)
+    edits = _read_edits(document["edits"]) if version >= _EDITS_SINCE else ()
     return SessionData(
         config=config,
         cursor=cursor,
@@ -376,7 +400,32 @@ def _read_document(document: object) -> SessionData:
         watches=watches,
         selection=None if selection is None else (selection[0], selection[1]),
         initial_parameters=initial,
+        edits=edits,
     )
+
+
+def _read_edits(value: object) -> tuple[tuple[int, str, tuple[int, ...], float], ...]:
+    """The edits' list, each checked for form here; whether it fits the network (a row that
+    exists, a unit not identical to others) is the stepper's to say on resume."""
+    if not isinstance(value, list):
+        raise _wrong("edits", "a list of edits", value)
+    edits = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"iteration", "name", "index", "value"}:
+            raise _wrong("an edit", "{iteration, name, index, value}", item)
+        iteration, name, index, number = (item[k] for k in ("iteration", "name", "index", "value"))
+        if type(iteration) is not int or not 0 <= iteration <= MAX_CURSOR // STEPS_PER_ITERATION:
+            raise _wrong("an edit's iteration", "a whole number ≥ 0", iteration)
+        if name not in EDITABLE:
+            raise _wrong("an edit's name", f"one of {', '.join(EDITABLE)}", name)
+        if not (isinstance(index, list) and len(index) <= 2 and all(type(i) is int for i in index)):
+            raise _wrong("an edit's index", "[] or [row, col]", index)
+        if type(number) not in (int, float) or not math.isfinite(number):
+            raise _wrong("an edit's value", "a finite number", number)
+        edits.append((iteration, name, tuple(index), float(number)))
+    if [k for k, *_ in edits] != sorted(k for k, *_ in edits):
+        raise _Problem("edits are not in the order they apply (by iteration)")
+    return tuple(edits)
 
 
 def _read_config(value: object, version: int) -> RunConfig:

@@ -15,6 +15,7 @@ import numpy as np
 from engine.config import RunConfig
 from engine.diagnostics import Symmetry, symmetry
 from engine.events import Event
+from engine.generalisation import Scores, scores
 from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import Stepper
 from engine.steps import STEPS_PER_ITERATION
@@ -46,6 +47,11 @@ class View:
     message: str = ""  # the latest thing worth telling the user, one line
     watches: tuple[WatchLine, ...] = ()
     failure: ShapeMismatch | None = None  # why the next (mistaken) step cannot be computed
+    edits: tuple[str, ...] = ()  # what-if edits in effect here, oldest first (engine.edits)
+    test: Scores | None = None  # on the examples held out with --test-split; None without
+    # J of the whole run reached so far, when the cursor has gone back before its end: the cost
+    # curve then shows the run and where in it the cursor stands; None otherwise
+    run_costs: np.ndarray | None = None
 
     def with_watches(self, watches: tuple[WatchLine, ...]) -> View:
         return replace(self, watches=watches)
@@ -75,6 +81,8 @@ def take_view(
     breakpoints: frozenset[str] = frozenset(),
     running: bool = False,
     message: str = "",
+    test_data: tuple[np.ndarray, np.ndarray] | None = None,
+    run_costs: np.ndarray | None = None,
 ) -> View:
     state = stepper.state()
     params = stepper.parameters()
@@ -95,4 +103,11 @@ def take_view(
         running=running,
         message=message,
         failure=stepper.failure,
+        test=None if test_data is None else scores(params, *test_data, config.activation),
+        run_costs=run_costs,
+        edits=tuple(
+            str(edit)
+            for edit in stepper.edits
+            if edit.iteration * STEPS_PER_ITERATION <= stepper.cursor
+        ),
     )

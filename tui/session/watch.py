@@ -62,11 +62,13 @@ ARRAY_NAMES = (
 )
 SIZE_NAMES = ("m", "n_x", "n_h")
 RATE_NAMES = ("alpha", "learning_rate")
+TEST_NAMES = ("test_cost", "test_accuracy")
 DERIVED_NAMES = (
     *("iteration", "costs", "accuracy", "identical_units", "unit_difference"),
     *("saturation", "dead_units", "W_prime", "b_prime"),
     *(f"loop_{name}" for name in LOOP_NAMES),
-    *("sweep_accuracy", "sweep_cost"),  # only in a lesson's sweep beat
+    *TEST_NAMES,  # only with --test-split
+    *("sweep_accuracy", "sweep_cost", "sweep_test_accuracy"),  # only in a lesson's sweep beat
 )
 NAMES = (*ARRAY_NAMES, *SIZE_NAMES, *RATE_NAMES, *DERIVED_NAMES)
 
@@ -303,6 +305,8 @@ class Watch:
             if value is None:
                 if name in RATE_NAMES:
                     return WatchValue(error=f"{name} is not available: no learning rate given")
+                if name in TEST_NAMES:
+                    return WatchValue(error=f"{name} needs a test set: start with --test-split 0.2")
                 return WatchValue(
                     error=f"{name} is not computed yet in this iteration", pending=True
                 )

@@ -15,6 +15,8 @@ from typing import ClassVar
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.message import Message
 from textual.strip import Strip
 
 from engine.steps import STEP_INDEX
@@ -26,13 +28,25 @@ from tui.session.view import View
 COST_STEP = STEP_INDEX["cost"] + 1  # as the steps panel numbers them, from 1
 HINT = f"the cost appears after step {COST_STEP} (J)"
 NON_FINITE_MARK = "!"
+SCRUB_MARK = "▲"  # under the column of the iteration on screen, once the cursor went back
 BLOCKS = len(LOWER_BLOCKS)  # a chart cell's code is kind · BLOCKS + eighths filled
 # narrower than this and the chart drops its y labels to keep the curve
 MIN_CHART_WIDTH = 8
 
 
 class CostPanel(StripPanel):
-    """Call `show(view)` after each update; draws at whatever size the layout gives it."""
+    """Call `show(view)` after each update; draws at whatever size the layout gives it.
+
+    Clicking the chart goes to the iteration under the pointer (Scrubbed); after going back,
+    the curve keeps the whole run and marks where the cursor stands with ▲ on its axis.
+    """
+
+    class Scrubbed(Message):
+        """The user clicked the cost curve: go to `iteration`."""
+
+        def __init__(self, iteration: int) -> None:
+            super().__init__()
+            self.iteration = iteration
 
     redraws_while_running = True  # the cost falling is what a run is watched for
 
@@ -66,6 +80,7 @@ class CostPanel(StripPanel):
         self.border_title = "cost J"
         self._view: View | None = None
         self._accuracy: float | None = None
+        self._chart_at: tuple[int, int, int] | None = None  # (left, columns, n) as last drawn
 
     # ---- public
 
@@ -87,7 +102,8 @@ class CostPanel(StripPanel):
             lines = self._hint(width)
             return lines[:height] + [blank] * (height - len(lines))
         lines = [self._header(view, width)]
-        costs = np.asarray(view.costs, dtype=np.float64)
+        run = view.run_costs if view.run_costs is not None else view.costs
+        costs = np.asarray(run, dtype=np.float64)
         if len(costs) == 0:
             lines.extend(self._hint(width))
         elif height >= 3:
@@ -138,6 +154,7 @@ class CostPanel(StripPanel):
         columns = width - label_width - 1
         if columns < MIN_CHART_WIDTH:
             label_width, columns = 0, width
+        self._chart_at = (label_width + 1 if label_width else 0, columns, len(costs))
         mins, maxs, bad = plotting.bucket_min_max(costs, columns)
         kinds, ks = plotting.bar_cells(mins, maxs, low, high, rows)
         if self.app.no_color:
@@ -161,8 +178,42 @@ class CostPanel(StripPanel):
                 for start, stop, code in plotting.runs(codes)
             )
             lines.append(Strip(segments, width))
-        lines.append(self._x_axis(len(costs), label_width, columns, label))
+        axis = self._x_axis(len(costs), label_width, columns, label)
+        view = self._view
+        if view is not None and view.run_costs is not None:
+            at = plotting.column_of(len(costs), columns, view.iteration) + self._chart_at[0]
+            before, after = axis.crop(0, at), axis.crop(at + 1, axis.cell_length)
+            mark = Strip([Segment(SCRUB_MARK, self.get_component_rich_style("cost-panel--value"))])
+            axis = Strip.join([before, mark, after])
+        lines.append(axis)
         return lines
+
+    # ---- scrubbing
+
+    def iteration_at(self, x: int) -> int | None:
+        """The first iteration of the column at content offset `x`, or None off the chart."""
+        if self._chart_at is None:
+            return None
+        left, columns, n = self._chart_at
+        column = x - left
+        if not 0 <= column < columns or n == 0:
+            return None
+        return int(plotting.bucket_starts(n, columns)[column])
+
+    def scrub(self, iteration: int, step: int) -> int | None:
+        """The iteration `step` columns along the curve as drawn, or None before a chart."""
+        if self._chart_at is None or self._chart_at[2] == 0:
+            return None
+        _, columns, n = self._chart_at
+        return plotting.scrubbed(n, columns, iteration, step)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        iteration = self.iteration_at(offset.x)
+        if iteration is not None:
+            self.post_message(self.Scrubbed(iteration))
 
     def _x_axis(self, n: int, label_width: int, columns: int, style: Style) -> Strip:
         left = "0"

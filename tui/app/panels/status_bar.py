@@ -26,6 +26,8 @@ def status_content(view: View) -> Content:
     state = "running" if view.running else f"iteration {view.iteration}"
     accuracy = "n/a" if view.accuracy is None else f"{100 * view.accuracy:.1f}%"
     numbers = Content(f"{state} · J {cost} · accuracy {accuracy} · ")
+    if view.test is not None:  # beside the training numbers: the gap between them is the point
+        numbers += Content(f"test J {view.test.cost:.4f} · {100 * view.test.accuracy:.1f}% · ")
     identical = Content.styled(
         f"hidden units identical: {symmetry.identical_units}/{symmetry.n_units} "
         f"(max diff {symmetry.max_difference:.3g})",
@@ -40,6 +42,10 @@ def status_content(view: View) -> Content:
         settings = Content.styled(str(view.failure), "$error")
     elif view.message:
         settings = settings + Content(" · ") + Content.styled(view.message, "$warning")
+    elif view.edits:
+        # a branch stays marked while its edit is in effect: later values follow from it
+        more = f" (+{len(view.edits) - 1} earlier)" if len(view.edits) > 1 else ""
+        settings = settings + Content(" · ") + Content.styled(view.edits[-1] + more, "$warning")
     if config.mistake:
         tag = Content.styled(f"MISTAKE: {config.mistake}", "bold reverse $error")
         settings = tag + Content(" · ") + settings

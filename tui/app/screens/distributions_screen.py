@@ -1,0 +1,73 @@
+"""W1, dW1 and A1 over the iterations, as strips: a column per iteration, a row per bin of
+values (highest on top), each cell's shade the share of the array's entries in that bin."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.session.distributions import Distributions, ValueStrip
+
+SHADES = "░▒▓█"
+# share of a column's entries from which a cell takes each shade: any, an eighth, a quarter, half
+SHARES = (0.0, 0.125, 0.25, 0.5)
+
+
+def shade(count: int, entries: int) -> str:
+    if count == 0:
+        return " "
+    share = count / entries
+    return SHADES[max(k for k, bound in enumerate(SHARES) if share > bound or k == 0)]
+
+
+def distributions_content(distributions: Distributions) -> Content:
+    lines: list[Content] = []
+    width = len(distributions.iterations)
+    for strip in distributions.strips:
+        lines.append(_title(strip))
+        bins = strip.counts.shape[0]
+        for row in range(bins - 1, -1, -1):
+            cells = "".join(shade(int(c), strip.entries) for c in strip.counts[row])
+            edge = (
+                f"{strip.high:+.2g}" if row == bins - 1 else f"{strip.low:+.2g}" if row == 0 else ""
+            )
+            lines.append(Content.styled(cells, "$primary") + Content(f" {edge}"))
+        lines.append(Content(""))
+    first, last = int(distributions.iterations[0]), int(distributions.iterations[-1])
+    axis = f"iteration {first}"
+    axis += f"{f'{last}': >{max(1, width - len(axis))}}"
+    lines.append(Content.styled(axis, "$text-muted"))
+    lines.append(
+        Content.styled("shade: share of the entries in a bin (any, ⅛, ¼, ½)", "$text-muted")
+    )
+    return Content("\n").join(lines)
+
+
+def _title(strip: ValueStrip) -> Content:
+    return Content.styled(strip.name, "bold") + Content.styled(
+        f" · {strip.entries} entries, from {strip.low:+.3g} to {strip.high:+.3g}", "$text-muted"
+    )
+
+
+class DistributionsScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,d", "dismiss", "close", id="close-distributions")]
+    DEFAULT_CSS = """
+    DistributionsScreen { align: center middle; }
+    DistributionsScreen > VerticalScroll {
+        width: auto; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    DistributionsScreen Static { width: auto; }
+    """
+
+    def __init__(self, distributions: Distributions) -> None:
+        super().__init__()
+        self._distributions = distributions
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(distributions_content(self._distributions), id="distributions")

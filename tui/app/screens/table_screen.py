@@ -1,0 +1,33 @@
+"""A Rich table over the panels until closed: the scores (c) and the gradient check (v)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class TableScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q", "dismiss", "close", id="close-table")]
+    DEFAULT_CSS = """
+    TableScreen { align: center middle; }
+    TableScreen > Static {
+        width: auto; max-width: 100%; height: auto;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, table: Table, key: str) -> None:
+        super().__init__()
+        self._table = table
+        self._key = key  # the key that opened it closes it too
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._table, id="table")
+
+    def on_key(self, event) -> None:
+        if event.key == self._key:
+            event.stop()
+            self.dismiss()

@@ -1,0 +1,52 @@
+"""Per-hidden-unit maps: each hidden unit's activation a_j[1] over the input plane.
+
+TensorFlow Playground's signature view: small multiples, one per unit, beside the decision
+boundary, so a learner sees which unit draws which line of the boundary. Each map evaluates the
+network's first layer on a grid over the data's first two features (the rest at their mean, as
+the boundary panel does), and shades it on one scale shared by every unit, so the units compare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.errors import StepnetError
+from engine.functional import forward
+from tui.session.plotting import Bounds, data_bounds, grid_inputs
+
+LEVELS = 4  # shades per sign: |a| / scale in quarters
+
+
+@dataclass(frozen=True)
+class UnitMaps:
+    values: np.ndarray  # (n_h, rows, columns): a_j[1] at each grid point, top row first
+    levels: np.ndarray  # (n_h, rows, columns) ints in −LEVELS … LEVELS: sign and size
+    scale: float  # the largest |a| over every map: a shade's full strength
+    bounds: Bounds
+
+
+def unit_maps(
+    params: Mapping[str, np.ndarray], X: np.ndarray, activation: str, columns: int, rows: int
+) -> UnitMaps | None:
+    """The maps of every hidden unit on a `columns` × `rows` grid over X's plane; None when a
+    parameter is NaN or Inf (no activation to draw)."""
+    bounds = data_bounds(X)
+    grid = grid_inputs(X, bounds, columns, rows)
+    try:
+        with np.errstate(all="ignore"):
+            A1 = forward(params, grid, activation)["A1"]
+    except StepnetError:
+        return None
+    if not np.isfinite(A1).all():
+        return None
+    values = A1.reshape(A1.shape[0], rows, columns)
+    scale = float(np.abs(values).max())
+    if scale == 0:
+        levels = np.zeros(values.shape, dtype=np.intp)
+    else:
+        size = np.ceil(np.abs(values) / scale * LEVELS).astype(np.intp)
+        levels = np.sign(values).astype(np.intp) * np.clip(size, 0, LEVELS)
+    return UnitMaps(values, levels, scale, bounds)
