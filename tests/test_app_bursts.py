@@ -1,0 +1,55 @@
+"""Keys as a terminal delivers them: several in one read, pastes, resizes in between. None of it
+may crash the app or leave it showing less than it did."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import WIDE, burst, new_app, panel_text
+from textual.screen import ModalScreen
+
+from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.prompt_screen import PromptScreen
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("w", "x", "enter", "enter"),
+        ("g", "5", "enter", "enter"),
+        ("s", "enter", "enter"),
+        ("m", "enter", "enter"),
+        ("question_mark", "escape", "escape"),
+    ],
+)
+async def test_two_enters_in_one_read_close_the_dialog_once(keys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # s saves into the working folder
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, *keys)
+        await pilot.pause()
+        assert app.is_running
+        assert not isinstance(app.screen, ModalScreen)
+        assert "iteration 0" in panel_text(app, "#formula")
+
+
+async def test_after_a_doubled_enter_the_prompt_answered_once_and_the_next_dialog_opens():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("g", "3")
+        await burst(pilot, "enter", "enter")
+        await pilot.pause()
+        assert app.session.stepper.iteration == 3
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ModalScreen)
+
+
+async def test_a_watch_answered_and_enter_pressed_again_adds_the_watch_once():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("w")
+        await burst(pilot, "paste:A1.mean()", "enter", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PromptScreen)
+        assert [watch.text for watch in app.session.watches] == ["A1.mean()"]
