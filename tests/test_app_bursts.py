@@ -8,6 +8,7 @@ from app_helpers import WIDE, burst, new_app, panel_text
 from textual.screen import ModalScreen
 
 from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.palette import Palette
 from tui.app.screens.prompt_screen import PromptScreen
 
 
@@ -53,3 +54,25 @@ async def test_a_watch_answered_and_enter_pressed_again_adds_the_watch_once():
         await pilot.pause()
         assert not isinstance(app.screen, PromptScreen)
         assert [watch.text for watch in app.session.watches] == ["A1.mean()"]
+
+
+@pytest.mark.parametrize("keys", [("ctrl+p", "pagedown"), ("ctrl+p", "pageup", "pagedown")])
+async def test_page_keys_right_after_ctrl_p_are_dropped_not_a_crash(keys):
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, *keys)
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+        await pilot.press("pagedown", "escape")  # once the list is laid out, keys work again
+        assert not isinstance(app.screen, ModalScreen)
+
+
+async def test_a_palette_burst_with_backspace_enter_and_help_keeps_the_app_up():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, "ctrl+p", "backspace", "enter", "question_mark", "enter")
+        await pilot.pause()
+        assert app.is_running
+        while isinstance(app.screen, ModalScreen):
+            await pilot.press("escape")
+        assert "iteration" in panel_text(app, "#formula")

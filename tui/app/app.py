@@ -34,6 +34,7 @@ from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.panels.watch_panel import WatchPanel
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
+from tui.app.screens.palette import Palette
 from tui.app.screens.prompt_screen import PromptScreen
 from tui.lessons.player import BeatOutcome, LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
@@ -423,6 +424,10 @@ class StepnetApp(App):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def on_value_panel_cursor_moved(self, message: ValuePanel.CursorMoved) -> None:
         self.session.selection = (message.row, message.col)

@@ -17,11 +17,18 @@ from textual.screen import ModalScreen
 Answer = TypeVar("Answer")
 
 
-class Dialog(ModalScreen[Answer], Generic[Answer]):
+class DismissOnce:
+    """Mixed into a Screen class, ahead of it: its dismiss acts once, and only while on top.
+    (A plain mixin: a Screen base here would reorder Textual's component-class lookup.)"""
+
     _answered = False
 
-    def dismiss(self, result: Answer | None = None) -> AwaitComplete:
+    def dismiss(self, result=None) -> AwaitComplete:
         if self._answered or self.app.screen is not self:
             return AwaitComplete.nothing()
         self._answered = True
         return super().dismiss(result)
+
+
+class Dialog(DismissOnce, ModalScreen[Answer], Generic[Answer]):
+    pass
