@@ -76,3 +76,27 @@ async def test_a_palette_burst_with_backspace_enter_and_help_keeps_the_app_up():
         while isinstance(app.screen, ModalScreen):
             await pilot.press("escape")
         assert "iteration" in panel_text(app, "#formula")
+
+
+@pytest.mark.parametrize("opener", ["question_mark", "w", "g", "s", "m", "ctrl+p"])
+async def test_a_dialog_open_across_resizes_stays_whole_and_the_panels_behind_it_too(opener):
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n", "n", opener)
+        dialog = app.screen
+        assert isinstance(dialog, ModalScreen)
+        await burst(pilot, "resize:80x24")
+        await pilot.pause()
+        await burst(pilot, "resize:120x40")
+        await pilot.pause()
+        assert app.screen is dialog
+        assert not dialog.query("FormulaPanel")  # the panels were not rebuilt inside it
+        await burst(pilot, "resize:80x24")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ModalScreen)
+        assert app.layout_mode == "compact"
+        assert "A[1] = g[1](Z[1])" in panel_text(app, "#formula")
+        assert "A[1]" in panel_text(app, "#value-header")
+        assert app.screen.query_one("#value-matrix").has_focus  # arrows move the cursor

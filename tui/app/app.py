@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.compose import compose
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -113,10 +114,25 @@ class StepnetApp(App):
 
     # ---- layout
 
+    @property
+    def main_screen(self) -> Screen:
+        """The screen the panels live on: the bottom of the stack, under any dialog."""
+        return self.screen_stack[0]
+
+    async def recompose(self) -> None:
+        # Textual's recompose rebuilds the screen on top: with a dialog open across a resize
+        # that put the panels inside the dialog and left the main screen as it was
+        if self._exit or not self.screen_stack:
+            return
+        screen = self.main_screen
+        async with screen.batch():
+            await screen.query("*").exclude(".-textual-system").remove()
+            await screen.mount_all(compose(self))
+
     def compose(self) -> ComposeResult:
         mode = layout_for(*self.size) if self.size.width else "wide"
         self.set_reactive(StepnetApp.layout_mode, mode)
-        self.screen.set_class(mode == "compact", "-compact")
+        self.main_screen.set_class(mode == "compact", "-compact")
         if mode == "tiny":
             yield Static(self._too_small_text(), id="too-small")
             return
@@ -169,7 +185,9 @@ class StepnetApp(App):
         if mode != self.layout_mode:
             self.layout_mode = mode
         elif mode == "tiny":
-            self.screen.query_one("#too-small", Static).update(self._too_small_text(event.size))
+            self.main_screen.query_one("#too-small", Static).update(
+                self._too_small_text(event.size)
+            )
 
     def watch_layout_mode(self) -> None:
         self.call_after_refresh(self._after_recompose)
@@ -182,12 +200,12 @@ class StepnetApp(App):
 
     def _focus_matrix(self) -> None:
         """Arrow keys move the value panel's cursor, not the tabs."""
-        for panel in self.screen.query(ValuePanel).results():
+        for panel in self.main_screen.query(ValuePanel).results():
             if self.session.selection is not None:
                 panel.cursor = self.session.selection
         if self.lesson is not None and self.layout_mode == "compact":
             return  # focus would open the value tab over the lesson's notes
-        for matrix in self.screen.query("#value-matrix").results():
+        for matrix in self.main_screen.query("#value-matrix").results():
             matrix.focus()
 
     def on_mount(self) -> None:
