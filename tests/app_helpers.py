@@ -75,3 +75,11 @@ async def burst(pilot, *inputs: str) -> None:
         message.set_sender(app)
         app._driver.send_message(message)
     await pilot.pause()
+
+
+async def settle_layout(pilot) -> None:
+    """Wait out a resize: the app rebuilds its layout once the size has held still."""
+    from tui.app.app import LAYOUT_SETTLE
+
+    await pilot.pause(LAYOUT_SETTLE * 2)
+    await pilot.pause()

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text
+from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text, settle_layout
 from textual import events
 
 from engine.steps import STEPS, STEPS_PER_ITERATION
@@ -264,7 +264,7 @@ async def test_a_terminal_too_small_gets_a_message_not_a_crash():
         await pilot.pause()
         assert "at least 60×20" in panel_text(app, "#too-small")
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
+        await settle_layout(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert app.session.stepper.event.formula in panel_text(app, "#formula")
@@ -317,12 +317,12 @@ async def test_resizing_between_layouts_keeps_the_footer_keys_and_the_step():
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("n", "n", "n")
         await pilot.resize_terminal(*SMALL)
-        await pilot.pause()
+        await settle_layout(pilot)
         assert app.layout_mode == "compact"
         assert len(app.screen.query("FooterKey")) >= 5
         assert app.session.stepper.event.formula in panel_text(app, "#formula")
         await pilot.resize_terminal(*WIDE)
-        await pilot.pause()
+        await settle_layout(pilot)
         assert app.layout_mode == "wide"
         assert len(app.screen.query("FooterKey")) >= 5
         assert "▶" in panel_text(app, "#steps")

@@ -4,7 +4,7 @@ may crash the app or leave it showing less than it did."""
 from __future__ import annotations
 
 import pytest
-from app_helpers import WIDE, burst, new_app, panel_text
+from app_helpers import WIDE, burst, new_app, panel_text, settle_layout
 from textual.screen import ModalScreen
 
 from tui.app.screens.help_screen import HelpScreen
@@ -86,13 +86,13 @@ async def test_a_dialog_open_across_resizes_stays_whole_and_the_panels_behind_it
         dialog = app.screen
         assert isinstance(dialog, ModalScreen)
         await burst(pilot, "resize:80x24")
-        await pilot.pause()
+        await settle_layout(pilot)
         await burst(pilot, "resize:120x40")
-        await pilot.pause()
+        await settle_layout(pilot)
         assert app.screen is dialog
         assert not dialog.query("FormulaPanel")  # the panels were not rebuilt inside it
         await burst(pilot, "resize:80x24")
-        await pilot.pause()
+        await settle_layout(pilot)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ModalScreen)

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from engine.conditions import ACCEPTED_FORMS
@@ -46,6 +47,7 @@ from tui.session.view import View
 MIN_SIZE = (60, 20)
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
+LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follows it
 PANELS = (
     "NetworkPanel, FormulaPanel, StepsPanel, StatusBar, ValuePanel, BoundaryPanel, CostPanel, "
     "WatchPanel"
@@ -93,7 +95,7 @@ class StepnetApp(App):
     CSS_PATH = "stepnet.tcss"
     TITLE = "stepnet"
     BINDINGS = bindings()
-    layout_mode: reactive[str] = reactive("wide", recompose=True)
+    layout_mode: reactive[str] = reactive("wide")  # rebuilt by _settle_layout
     # check_action turns most keys off while a run goes; the footer is not redrawn to grey them
     # out, because that redraw alone costs a short run a tenth of its speed
     running: reactive[bool] = reactive(False)
@@ -104,6 +106,7 @@ class StepnetApp(App):
         self.view: View = self.session.view()
         self._pause = new_cancel_event()
         self.lesson = lesson
+        self._layout_timer: Timer | None = None
         self.beat_index = 0  # the beat entered, or being entered
         self.beat_outcome: BeatOutcome | None = None
         self.entering_beat = False
@@ -180,17 +183,23 @@ class StepnetApp(App):
         )
 
     def on_resize(self, event: events.Resize) -> None:
-        # the event carries the new size; self.size may not have caught up yet
-        mode = layout_for(*event.size)
+        # The layout is rebuilt once the size has held still for LAYOUT_SETTLE: a dragged
+        # window or a burst of resizes over SSH then rebuilds once, and never while the old
+        # widgets still have the previous resize queued (Textual's tabs crash when their
+        # underline is removed under a pending resize: NoMatches 'Underline', 'No Tab with id').
+        if self._layout_timer is not None:
+            self._layout_timer.stop()
+        self._layout_timer = self.set_timer(LAYOUT_SETTLE, lambda: self._settle_layout(event.size))
+
+    async def _settle_layout(self, size) -> None:
+        self._layout_timer = None
+        mode = layout_for(*size)  # the event's size: self.size may not have caught up yet
         if mode != self.layout_mode:
             self.layout_mode = mode
+            await self.recompose()
+            self._after_recompose()
         elif mode == "tiny":
-            self.main_screen.query_one("#too-small", Static).update(
-                self._too_small_text(event.size)
-            )
-
-    def watch_layout_mode(self) -> None:
-        self.call_after_refresh(self._after_recompose)
+            self.main_screen.query_one("#too-small", Static).update(self._too_small_text(size))
 
     def _after_recompose(self) -> None:
         self.show_view(self.view)
