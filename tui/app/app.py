@@ -9,6 +9,7 @@ a second; the run message replaces any stale one still queued.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,6 +26,7 @@ from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
 from tui.app.commands import COMMANDS, bindings
+from tui.app.crash import write_crash_log
 from tui.app.panels.boundary_panel import BoundaryPanel
 from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.formula_panel import FormulaPanel
@@ -107,6 +109,8 @@ class StepnetApp(App):
         self._pause = new_cancel_event()
         self.lesson = lesson
         self._layout_timer: Timer | None = None
+        self.crash: Exception | None = None  # what ended the app, if anything did
+        self.crash_log: Path | None = None
         self.beat_index = 0  # the beat entered, or being entered
         self.beat_outcome: BeatOutcome | None = None
         self.entering_beat = False
@@ -222,6 +226,18 @@ class StepnetApp(App):
         self._focus_matrix()
         if self.lesson is not None:
             self._enter_beat(0)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a traceback as the app exits; the crash goes to a log file
+        # instead, and the command that ran the app prints one line naming it
+        self.crash = error
+        try:
+            self.crash_log = write_crash_log(error)
+        except OSError:
+            self.crash_log = None
+        super()._handle_exception(error)
+        if self.crash_log is not None:
+            self._exit_renderables.clear()
 
     def on_unmount(self) -> None:
         self._pause.set()  # quitting mid-run: the run's process stops too
