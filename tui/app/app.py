@@ -27,6 +27,7 @@ from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
 from tui.app.commands import COMMANDS, bindings
 from tui.app.crash import write_crash_log
+from tui.app.keys_in_order import KeysInOrder
 from tui.app.panels.boundary_panel import BoundaryPanel
 from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.formula_panel import FormulaPanel
@@ -60,6 +61,7 @@ RUNNING_PANELS = "StatusBar, BoundaryPanel, CostPanel, WatchPanel"
 # what may still be done while a run is under way
 WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
+COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
 
 class RunProgress(Message):
@@ -93,7 +95,7 @@ def layout_for(width: int, height: int) -> str:
     return "wide"
 
 
-class StepnetApp(App):
+class StepnetApp(KeysInOrder, App):
     CSS_PATH = "stepnet.tcss"
     TITLE = "stepnet"
     BINDINGS = bindings()
@@ -264,6 +266,11 @@ class StepnetApp(App):
     # ---- which actions apply now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.dialog_on_top() and action in COMMAND_ACTIONS:
+            return False  # keys typed into a dialog are the dialog's (the bindings are priority)
+        return self._applies_now(action)
+
+    def _applies_now(self, action: str) -> bool | None:
         if action in LESSON_ACTIONS and self.lesson is None:
             return False  # not in a lesson: hidden
         if self.running and action not in WHILE_RUNNING:
@@ -490,7 +497,7 @@ class StepnetApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in COMMANDS:
             action = command.action.partition("(")[0]
-            if self.check_action(action, ()) is not True:
+            if self._applies_now(action) is not True:
                 continue
             keys = command.key_display or command.keys.split(",")[0]
             yield SystemCommand(

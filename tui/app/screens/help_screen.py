@@ -27,6 +27,7 @@ def _keys(command) -> str:
 
 class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close", id="close-help")]
+    CLOSING_KEYS = frozenset({"escape", "question_mark", "q"})
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
