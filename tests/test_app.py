@@ -355,3 +355,15 @@ async def test_panels_keep_up_while_the_help_screen_covers_them():
         await pilot.press("escape")
         await pilot.pause()
         assert "iteration 299" in panel_text(app, "#formula")
+
+
+async def test_arrow_keys_move_the_value_cursor_after_the_cost_step_too():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(6):  # on past the cost, whose value is a number and hides the matrix
+            await pilot.press("n")
+            await pilot.pause(0.2)
+        assert app.session.stepper.event.name == "dZ2"
+        await pilot.press("right", "right")
+        assert app.screen.query_one("#value").cursor == (0, 2)
+        assert app.session.selection == (0, 2)
