@@ -367,3 +367,16 @@ async def test_arrow_keys_move_the_value_cursor_after_the_cost_step_too():
         await pilot.press("right", "right")
         assert app.screen.query_one("#value").cursor == (0, 2)
         assert app.session.selection == (0, 2)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "solarized-light"])
+async def test_panel_borders_stand_out_from_the_background_in_dark_and_light_themes(theme):
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        for selector in ["#network", "#steps", "#formula", "#value", "#boundary", "#cost"]:
+            panel = app.screen.query_one(selector)
+            border = panel.styles.border_top[1]
+            background = panel.background_colors[1]
+            assert abs(border.brightness - background.brightness) > 0.2, (selector, border)
