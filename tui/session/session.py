@@ -24,6 +24,7 @@ from engine.mistakes.checked_numpy import ShapeMismatch
 from engine.stepper import Breakpoint, RunResult, Stepper
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
+from tui.session.run_verdict import run_message
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import Watch
@@ -180,10 +181,12 @@ class Session:
                 )
         finally:
             self.running = False
-        self.message = (
-            f"stopped at the iteration limit ({self.config.iterations})"
-            if result.reason == "done"
-            else result.message
+        self.message = run_message(
+            result,
+            np.asarray(self.stepper.costs),
+            self.stepper.state(),
+            self.config.learning_rate,
+            self.config.iterations,
         )
         return result
 
