@@ -380,3 +380,13 @@ async def test_panel_borders_stand_out_from_the_background_in_dark_and_light_the
             border = panel.styles.border_top[1]
             background = panel.background_colors[1]
             assert abs(border.brightness - background.brightness) > 0.2, (selector, border)
+
+
+async def test_accuracy_between_the_updates_says_it_mixes_new_and_old_parameters():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press(*["n"] * 12)  # up to the W[1] update
+        assert app.session.stepper.event.name == "W1"
+        assert "(mixed: new W[1], old b[1] W[2] b[2])" in panel_text(app, "#status")
+        await pilot.press("n", "n", "n")  # b[2] updated too: one network again
+        assert "mixed" not in panel_text(app, "#status")

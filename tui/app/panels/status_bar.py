@@ -24,7 +24,7 @@ def status_content(view: View) -> Content:
     symmetry = view.symmetry
     state = "running" if view.running else f"iteration {view.iteration}"
     accuracy = "n/a" if view.accuracy is None else f"{100 * view.accuracy:.1f}%"
-    numbers = Content(f"{state} · J {cost} · accuracy {accuracy} · ")
+    numbers = Content(f"{state} · J {cost} · accuracy {accuracy}{_mixed(view)} · ")
     identical = Content.styled(
         f"hidden units identical: {symmetry.identical_units}/{symmetry.n_units} "
         f"(max diff {symmetry.max_difference:.3g})",
@@ -43,3 +43,16 @@ def status_content(view: View) -> Content:
         tag = Content.styled(f"MISTAKE: {config.mistake}", "bold reverse $error")
         settings = tag + Content(" · ") + settings
     return numbers + identical + Content("\n") + settings
+
+
+# accuracy is computed from the parameters as they are now; between the first and the last
+# update of an iteration some are new and some old, a network that never existed as such
+_UPDATED_SO_FAR = {"W1": ("W[1]", "b[1] W[2] b[2]"), "b1": ("W[1] b[1]", "W[2] b[2]"),
+                   "W2": ("W[1] b[1] W[2]", "b[2]")}  # fmt: skip
+
+
+def _mixed(view: View) -> str:
+    if view.event is None or view.event.name not in _UPDATED_SO_FAR or view.running:
+        return ""
+    new, old = _UPDATED_SO_FAR[view.event.name]
+    return f" (mixed: new {new}, old {old})"
