@@ -39,7 +39,7 @@ from tui.app.panels.value.value_axes import (
     subscript,
     unit_label,
 )
-from tui.session.formatting import number
+from tui.session.formatting import number, uses_scientific
 from tui.session.view import View
 
 HIGHLIGHT = "reverse"
@@ -626,7 +626,8 @@ def block(
     cell; a None in it marks the whole column or row. `column_label` labels each column."""
     values = np.asarray(values, dtype=np.float64)
     shown = values[rows.start : rows.stop, cols.start : cols.stop]
-    width = max((len(number(v)) for v in shown.flat), default=1)
+    scientific = uses_scientific(shown)  # one notation per block
+    width = max((len(number(v, scientific=scientific)) for v in shown.flat), default=1)
     if column_label is not None:
         width = max(width, *(len(column_label(c)) for c in cols))
     lines = [] if title is None else [Text(title, style=HEADING)]
@@ -642,7 +643,8 @@ def block(
             if n:
                 line.append(" ")
             line.append(
-                number(values[r, c], width), style=HIGHLIGHT if _marks(highlight, r, c) else ""
+                number(values[r, c], width, scientific),
+                style=HIGHLIGHT if _marks(highlight, r, c) else "",
             )
         if cols.stop < values.shape[1]:
             line.append(" …", style=MUTED)
