@@ -8,6 +8,7 @@ a second; the run message replaces any stale one still queued.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -118,8 +119,11 @@ class StepnetApp(KeysInOrder, App):
         self.entering_beat = False
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
+        self._beat_feedback: list[str] = []  # quiz feedback from the beat being entered
         if lesson is not None:
             lesson.runner = self._run_showing_progress
+            if self.quiz_score is not None:
+                lesson.step_by_step = self._beat_step
 
     # ---- layout
 
@@ -282,34 +286,62 @@ class StepnetApp(KeysInOrder, App):
     # ---- actions (one per command in tui/app/commands.py)
 
     def action_step(self) -> None:
-        question = self._quiz_question()
+        question = self._quiz_question(self.session)
         if question is None:
             self.session.step()
             self.refresh_from_session()
             return
 
         def answered(text: str | None) -> None:
-            cursor = self.session.stepper.cursor
-            self._quizzed.add(cursor)
-            self.session.step()  # a mistake's shape error becomes the session's message
-            event = self.session.stepper.event
-            if self.session.stepper.cursor == cursor:
-                pass  # the step could not be computed: nothing to mark
-            elif text:
-                right, feedback = mark(question, text, event)
-                self.quiz_score = self.quiz_score.add(right)
-                self.session.message = f"quiz: {feedback}"
-            else:
-                self.session.message = f"quiz skipped: {event.name} is shown"
+            self._step_answering(self.session, question, text)
             self.refresh_from_session()
             self.show_lesson()
 
         self.push_screen(PromptScreen(question.prompt, question.placeholder), answered)
 
-    def _quiz_question(self) -> Question | None:
+    def _step_answering(self, session: Session, question: Question, text: str | None) -> None:
+        """Compute the quizzed step and mark `text`, the answer given before it (None: none)."""
+        cursor = session.stepper.cursor
+        self._quizzed.add(cursor)
+        session.step()  # a mistake's shape error becomes the session's message
+        event = session.stepper.event
+        if session.stepper.cursor == cursor:
+            pass  # the step could not be computed: nothing to mark
+        elif text:
+            right, feedback = mark(question, text, event)
+            self.quiz_score = self.quiz_score.add(right)
+            session.message = f"quiz: {feedback}"
+        else:
+            session.message = f"quiz skipped: {event.name} is shown"
+
+    def _beat_step(self, session: Session) -> None:
+        """A beat's step on its way to a `step NAME` target, in the beat's worker thread: a
+        quizzed step is asked about first, in a prompt on screen, as a key's step would be."""
+        question = self._quiz_question(session)
+        if question is None:
+            session.step()
+            return
+        answers: list[str | None] = []
+        given = threading.Event()
+
+        def answered(text: str | None) -> None:
+            answers.append(text)
+            given.set()
+
+        self.call_from_thread(
+            self.push_screen, PromptScreen(question.prompt, question.placeholder), answered
+        )
+        while not given.wait(0.1):
+            if self._pause.is_set():  # quitting: the beat stops where it is
+                return
+        self._step_answering(session, question, answers[0])
+        # the feedback is the session's message, which the beat's own message replaces
+        self._beat_feedback.append(session.message)
+
+    def _quiz_question(self, session: Session) -> Question | None:
         """The question to ask before the next step, if the lesson quizzes it and it was not
         asked before at this point (stepping back and forth does not ask twice)."""
-        stepper = self.session.stepper
+        stepper = session.stepper
         if self.quiz_score is None or stepper.failure is not None:
             return None
         if stepper.cursor in self._quizzed:
@@ -377,6 +409,9 @@ class StepnetApp(KeysInOrder, App):
 
     def on_beat_entered(self, message: BeatEntered) -> None:
         self.session = self.lesson.session
+        if self._beat_feedback:  # the last answer's feedback, beside the beat's own message
+            self.session.message += f" · {self._beat_feedback[-1]}"
+            self._beat_feedback.clear()
         self.beat_outcome = message.outcome
         self.running = self.entering_beat = False
         self.refresh_from_session()

@@ -74,6 +74,11 @@ class LessonPlayer:
         self.index = -1  # no beat entered yet
         self.outcome: BeatOutcome | None = None
         self._left_at: tuple | None = None  # where the latest beat left the session
+        # How a beat's `step NAME` target computes each step on its way: the app asks a quiz
+        # question first where the lesson quizzes the step (a quiz asks wherever its step is
+        # reached, by a beat or a key); headless, it just steps. Replayed beats never ask.
+        self.step_by_step: Callable[[Session], None] | None = None
+        self._asking = False
 
     def enter(self, index: int) -> BeatOutcome:
         """Enter beat `index` (0-based). From the current beat if it lies ahead and the session
@@ -85,7 +90,11 @@ class LessonPlayer:
             self.session = self._fresh_session()
             self.index = -1
         for following in range(self.index + 1, index + 1):
-            self.outcome = self._play(following)
+            self._asking = following == index  # the beats before it are replayed, not played
+            try:
+                self.outcome = self._play(following)
+            finally:
+                self._asking = False
             self.index = following
         self._left_at = self._where()
         return self.outcome
@@ -137,7 +146,10 @@ class LessonPlayer:
         if target.kind == "start":
             stepper.goto(0)
         elif target.kind == "step":
-            session.run_to_step(target.step)
+            if self._asking and self.step_by_step is not None:
+                self._step_by_step_to(target.step)
+            else:
+                session.run_to_step(target.step)
             if stepper.failure is not None:  # the session noted it; the beat must see it
                 raise stepper.failure
         elif target.kind == "iteration":
@@ -170,6 +182,15 @@ class LessonPlayer:
             if not hit:
                 return f"breakpoint {target.condition!r} was never hit: {result.message}"
         return None
+
+    def _step_by_step_to(self, name: str) -> None:
+        """As Session.run_to_step, each step computed by step_by_step."""
+        stepper = self.session.stepper
+        for _ in range(STEPS_PER_ITERATION):
+            cursor = stepper.cursor
+            self.step_by_step(self.session)
+            if stepper.cursor == cursor or stepper.event.name == name:
+                break  # a step that could not be computed, or the target
 
     def _sweep(self, sweep: Sweep) -> tuple[tuple[SweepRow, ...], str | None]:
         """One run per value: the table's rows, and why a run failed, if one did."""
