@@ -390,3 +390,17 @@ async def test_accuracy_between_the_updates_says_it_mixes_new_and_old_parameters
         assert "(mixed: new W[1], old b[1] W[2] b[2])" in panel_text(app, "#status")
         await pilot.press("n", "n", "n")  # b[2] updated too: one network again
         assert "mixed" not in panel_text(app, "#status")
+
+
+async def test_x_after_the_zero_init_mistake_gives_random_weights_and_says_so():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        app.session.set_mistake("zero-init")
+        app.refresh_from_session()
+        assert app.view.symmetry.identical_units == 4
+        await pilot.press("x")
+        status = panel_text(app, "#status")
+        assert app.session.config.mistake is None
+        assert app.view.symmetry.identical_units == 0  # the settings line's random×0.01 is true
+        assert "init random×0.01" in status and "MISTAKE" not in status
+        assert "the mistake zero-init is undone" in status

@@ -206,8 +206,16 @@ class Session:
         self.message = "zero initialization: every hidden unit starts identical"
 
     def random_init(self) -> None:
-        self.restart(init="random", seed=self.config.seed + 1)
+        changes = {}
+        mistake = self.config.mistake
+        if mistake and get_mistake(mistake).starting_parameters is not None:
+            # a mistake in the initialization (zero-init) would start the run where it did
+            # and the settings line would claim random weights: asking for them drops it
+            changes["mistake"] = None
+        self.restart(init="random", seed=self.config.seed + 1, **changes)
         self.message = f"random initialization × {self.config.scale:g}, seed {self.config.seed}"
+        if changes:
+            self.message += f" (the mistake {mistake} is undone: it was the initialization)"
 
     def next_activation(self) -> None:
         names = list(ACTIVATIONS)
