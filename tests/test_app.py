@@ -131,12 +131,16 @@ async def test_g_goes_to_an_iteration_exactly():
 async def test_z_makes_every_hidden_unit_identical_and_x_breaks_the_symmetry():
     app = new_app(init="constant:0.5")
     async with app.run_test(size=WIDE) as pilot:
-        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+        assert "all 4 hidden units identical (the symmetry is unbroken)" in panel_text(
+            app, "#status"
+        )
         await pilot.press("x")
-        assert "hidden units identical: 0/4" in panel_text(app, "#status")
+        assert "all 4 hidden units differ (weights by up to" in panel_text(app, "#status")
         await pilot.press("z")
         assert app.session.config.init == "zeros"
-        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+        assert "all 4 hidden units identical (the symmetry is unbroken)" in panel_text(
+            app, "#status"
+        )
 
 
 async def test_symmetry_holds_through_a_run_after_constant_init():
@@ -148,7 +152,9 @@ async def test_symmetry_holds_through_a_run_after_constant_init():
         params = app.session.stepper.parameters()
         assert not np.all(params["W1"] == 0.5)  # it learned
         assert (params["W1"] == params["W1"][0]).all()
-        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+        assert "all 4 hidden units identical (the symmetry is unbroken)" in panel_text(
+            app, "#status"
+        )
 
 
 async def test_a_cycles_the_activation_and_plus_minus_change_n_h():
@@ -404,3 +410,16 @@ async def test_x_after_the_zero_init_mistake_gives_random_weights_and_says_so():
         assert app.view.symmetry.identical_units == 0  # the settings line's random×0.01 is true
         assert "init random×0.01" in status and "MISTAKE" not in status
         assert "the mistake zero-init is undone" in status
+
+
+def test_the_symmetry_is_said_in_words_for_one_some_and_all_units():
+    from engine.diagnostics import Symmetry
+    from tui.app.panels.status_bar import symmetry_words
+
+    assert symmetry_words(Symmetry(((0,),), 0.0)) == "1 hidden unit: no other to be identical to"
+    assert (
+        symmetry_words(Symmetry(((0, 1), (2,)), 0.5)) == "2 of 3 hidden units identical to another"
+    )
+    assert symmetry_words(Symmetry(((0,), (1,)), 23.6)) == (
+        "all 2 hidden units differ (weights by up to 23.6)"
+    )

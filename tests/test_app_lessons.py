@@ -17,7 +17,7 @@ async def test_a_lesson_opens_at_its_first_beat_with_the_claims_checked():
         assert "every hidden unit computes the same function" in text
         assert "✓ identical_units == n_h" in text
         assert app.session.stepper.event.name == "A1"
-        assert "hidden units identical: 4/4" in panel_text(app, "#status")
+        assert "all 4 hidden units identical" in panel_text(app, "#status")
 
 
 async def test_greater_and_less_than_move_between_beats_and_replay_exactly():
