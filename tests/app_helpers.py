@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from textual import events
+from textual.geometry import Size
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
 from engine.config import RunConfig
 from tui.app.app import StepnetApp
 from tui.session.session import Session
@@ -38,4 +44,52 @@ def lesson_app(name: str) -> StepnetApp:
 async def settle(app: StepnetApp, pilot) -> None:
     """Wait for a beat (or run) in the worker to finish and its result to be drawn."""
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event a terminal's driver makes for `key` (a Textual key name or a character)."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def burst(pilot, *inputs: str) -> None:
+    """Send `inputs` the way a terminal read delivers them: all queued before the app handles
+    any (pilot.press waits for idle after each key, which hides races). An input is a key name,
+    "paste:TEXT" or "resize:WxH"."""
+    app = pilot.app
+    for item in inputs:
+        kind, _, rest = item.partition(":")
+        if kind == "paste" and rest:
+            message = events.Paste(rest)
+        elif kind == "resize" and rest:
+            size = Size(*map(int, rest.split("x")))
+            app._driver._size = size  # the headless driver answers size queries from this
+            message = events.Resize(size, size)
+        else:
+            message = key_event(item)
+        message.set_sender(app)
+        app._driver.send_message(message)
+    await pilot.pause()
+
+
+async def settle_layout(pilot) -> None:
+    """Wait out a resize: the app rebuilds its layout once the size has held still."""
+    from tui.app.app import LAYOUT_SETTLE
+
+    await pilot.pause(LAYOUT_SETTLE * 2)
+    await pilot.pause()
+
+
+async def settle_keys(app, pilot) -> None:
+    """Wait until keys the app held back (while a dialog came or went) have all been handled."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if not getattr(app, "_held", None):
+            break
     await pilot.pause()

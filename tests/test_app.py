@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text
+from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text, settle_layout
 from textual import events
 
 from engine.steps import STEPS, STEPS_PER_ITERATION
@@ -131,12 +131,16 @@ async def test_g_goes_to_an_iteration_exactly():
 async def test_z_makes_every_hidden_unit_identical_and_x_breaks_the_symmetry():
     app = new_app(init="constant:0.5")
     async with app.run_test(size=WIDE) as pilot:
-        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+        assert "all 4 hidden units identical (the symmetry is unbroken)" in panel_text(
+            app, "#status"
+        )
         await pilot.press("x")
-        assert "hidden units identical: 0/4" in panel_text(app, "#status")
+        assert "all 4 hidden units differ (weights by up to" in panel_text(app, "#status")
         await pilot.press("z")
         assert app.session.config.init == "zeros"
-        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+        assert "all 4 hidden units identical (the symmetry is unbroken)" in panel_text(
+            app, "#status"
+        )
 
 
 async def test_symmetry_holds_through_a_run_after_constant_init():
@@ -148,7 +152,9 @@ async def test_symmetry_holds_through_a_run_after_constant_init():
         params = app.session.stepper.parameters()
         assert not np.all(params["W1"] == 0.5)  # it learned
         assert (params["W1"] == params["W1"][0]).all()
-        assert "hidden units identical: 4/4 (max diff 0)" in panel_text(app, "#status")
+        assert "all 4 hidden units identical (the symmetry is unbroken)" in panel_text(
+            app, "#status"
+        )
 
 
 async def test_a_cycles_the_activation_and_plus_minus_change_n_h():
@@ -266,7 +272,7 @@ async def test_a_terminal_too_small_gets_a_message_not_a_crash():
         await pilot.pause()
         assert "at least 60×20" in panel_text(app, "#too-small")
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
+        await settle_layout(pilot)
         await pilot.press("n")
         await pilot.pause()
         assert app.session.stepper.event.formula in panel_text(app, "#formula")
@@ -319,12 +325,12 @@ async def test_resizing_between_layouts_keeps_the_footer_keys_and_the_step():
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("n", "n", "n")
         await pilot.resize_terminal(*SMALL)
-        await pilot.pause()
+        await settle_layout(pilot)
         assert app.layout_mode == "compact"
         assert len(app.screen.query("FooterKey")) >= 5
         assert app.session.stepper.event.formula in panel_text(app, "#formula")
         await pilot.resize_terminal(*WIDE)
-        await pilot.pause()
+        await settle_layout(pilot)
         assert app.layout_mode == "wide"
         assert len(app.screen.query("FooterKey")) >= 5
         assert "▶" in panel_text(app, "#steps")
@@ -402,3 +408,65 @@ async def test_a_screenshot_is_saved_where_the_user_is_and_the_app_says_where(
         (saved,) = tmp_path.glob("stepnet *.svg")
         assert saved.read_text(encoding="utf-8").startswith("<svg")
         assert app.session.message == f"screenshot saved as {saved.resolve()}"
+
+
+async def test_arrow_keys_move_the_value_cursor_after_the_cost_step_too():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(6):  # on past the cost, whose value is a number and hides the matrix
+            await pilot.press("n")
+            await pilot.pause(0.2)
+        assert app.session.stepper.event.name == "dZ2"
+        await pilot.press("right", "right")
+        assert app.screen.query_one("#value").cursor == (0, 2)
+        assert app.session.selection == (0, 2)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "solarized-light"])
+async def test_panel_borders_stand_out_from_the_background_in_dark_and_light_themes(theme):
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        for selector in ["#network", "#steps", "#formula", "#value", "#boundary", "#cost"]:
+            panel = app.screen.query_one(selector)
+            border = panel.styles.border_top[1]
+            background = panel.background_colors[1]
+            assert abs(border.brightness - background.brightness) > 0.2, (selector, border)
+
+
+async def test_accuracy_between_the_updates_says_it_mixes_new_and_old_parameters():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press(*["n"] * 12)  # up to the W[1] update
+        assert app.session.stepper.event.name == "W1"
+        assert "(mixed: new W[1], old b[1] W[2] b[2])" in panel_text(app, "#status")
+        await pilot.press("n", "n", "n")  # b[2] updated too: one network again
+        assert "mixed" not in panel_text(app, "#status")
+
+
+async def test_x_after_the_zero_init_mistake_gives_random_weights_and_says_so():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        app.session.set_mistake("zero-init")
+        app.refresh_from_session()
+        assert app.view.symmetry.identical_units == 4
+        await pilot.press("x")
+        status = panel_text(app, "#status")
+        assert app.session.config.mistake is None
+        assert app.view.symmetry.identical_units == 0  # the settings line's random×0.01 is true
+        assert "init random×0.01" in status and "MISTAKE" not in status
+        assert "the mistake zero-init is undone" in status
+
+
+def test_the_symmetry_is_said_in_words_for_one_some_and_all_units():
+    from engine.diagnostics import Symmetry
+    from tui.app.panels.status_bar import symmetry_words
+
+    assert symmetry_words(Symmetry(((0,),), 0.0)) == "1 hidden unit: no other to be identical to"
+    assert (
+        symmetry_words(Symmetry(((0, 1), (2,)), 0.5)) == "2 of 3 hidden units identical to another"
+    )
+    assert symmetry_words(Symmetry(((0,), (1,)), 23.6)) == (
+        "all 2 hidden units differ (weights by up to 23.6)"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from app_helpers import SMALL, WIDE, lesson_app, panel_text, settle
 from textual import events
 
@@ -16,7 +17,7 @@ async def test_a_lesson_opens_at_its_first_beat_with_the_claims_checked():
         assert "every hidden unit computes the same function" in text
         assert "✓ identical_units == n_h" in text
         assert app.session.stepper.event.name == "A1"
-        assert "hidden units identical: 4/4" in panel_text(app, "#status")
+        assert "all 4 hidden units identical" in panel_text(app, "#status")
 
 
 async def test_greater_and_less_than_move_between_beats_and_replay_exactly():
@@ -53,7 +54,12 @@ async def test_outside_a_lesson_the_beat_keys_do_nothing():
 async def test_a_quiz_step_asks_first_then_reveals_and_scores():
     app = lesson_app("gradient-descent")  # quizzes the backward shapes and the cost's value
     async with app.run_test(size=SMALL) as pilot:
+        for _ in range(7):  # beat 1 runs to db1: the cost and six gradients are asked on the way
+            await wait_for_prompt(app, pilot)
+            await pilot.press("escape")
         await settle(app, pilot)
+        assert app.session.stepper.event.name == "db1"
+        assert "quiz: 0/0 right" in panel_text(app, "#lesson")  # skipped ones are not marked
         await pilot.press("greater_than_sign")  # after iteration 0: next is iteration 1's Z1
         await settle(app, pilot)
         await pilot.press("n", "n", "n", "n")  # Z1 … A2 are not quizzed
@@ -118,10 +124,54 @@ async def test_r_does_not_pause_a_beats_own_run():
 async def test_a_question_is_asked_once_per_position():
     app = lesson_app("gradient-descent")
     async with app.run_test(size=WIDE) as pilot:
+        for _ in range(7):  # the first beat's questions, on its way to db1: skipped
+            await wait_for_prompt(app, pilot)
+            await pilot.press("escape")
         await settle(app, pilot)
         assert app.session.stepper.event.name == "db1"
         await pilot.press("n", "n", "n", "n", "n", "n", "n", "n")  # W1 … b2, then Z1 … A2
         await pilot.press("n", *"0.7", "enter")  # the cost: asked
         await pilot.press("p", "n")  # back and forth: not asked again
         assert app.session.stepper.event.name == "cost"
+        assert "quiz: 1/1 right" in panel_text(app, "#lesson")
+
+
+async def wait_for_prompt(app, pilot) -> None:
+    for _ in range(200):
+        if isinstance(app.screen, PromptScreen):
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("no quiz question came")
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL])
+async def test_a_beat_that_runs_to_a_quizzed_step_asks_before_it_reveals_it(size):
+    app = lesson_app("vectorizing")  # beat 1 runs to Z1, and the quiz asks Z1's shape
+    async with app.run_test(size=size) as pilot:
+        await wait_for_prompt(app, pilot)
+        assert "what shape will Z1 have" in app.screen.question
+        assert app.session.stepper.cursor == 0  # not revealed yet
+        await pilot.press(*"4, 400", "enter")
+        await settle(app, pilot)
+        assert app.session.stepper.event.name == "Z1"
+        assert "quiz: 1/1 right" in panel_text(app, "#lesson")
+        assert "✓ Z1 is (4, 400)" in panel_text(app, "#status")
+        assert all(claim.holds for claim in app.lesson.outcome.claims)
+
+
+async def test_going_back_to_a_quizzed_beat_replays_without_asking_twice_for_earlier_ones():
+    app = lesson_app("vectorizing")
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for_prompt(app, pilot)
+        await pilot.press("escape")  # skipped: Z1 is shown all the same
+        await settle(app, pilot)
+        assert app.session.stepper.event.name == "Z1"
+        assert "quiz skipped" in panel_text(app, "#status")
+        await pilot.press("greater_than_sign")  # beat 2 has no target
+        await settle(app, pilot)
+        await pilot.press("greater_than_sign")  # beat 3 runs to A1: asked
+        await wait_for_prompt(app, pilot)
+        assert "A1" in app.screen.question
+        await pilot.press(*"4, 400", "enter")
+        await settle(app, pilot)
         assert "quiz: 1/1 right" in panel_text(app, "#lesson")

@@ -1,10 +1,14 @@
-"""Random key sequences never crash the app, and the screen always shows the engine's step."""
+"""Random input as a terminal sends it never crashes the app, and the screen always shows the
+engine's step: keys in bursts of one read, pastes, resizes between and during keys, dialogs
+left open across resizes, at every layout size."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 
-from app_helpers import WIDE, new_app, panel_text
+from app_helpers import burst, new_app, panel_text, settle_layout
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.screen import ModalScreen
@@ -12,18 +16,31 @@ from textual.screen import ModalScreen
 from engine.steps import STEPS_PER_ITERATION
 
 KEYS = [
-    "n", "space", "p", "i", "r", "g", "k", "w", "a", "x", "z", "plus", "minus",
+    "n", "space", "p", "i", "r", "g", "k", "w", "a", "x", "z", "plus", "minus", "m", "s",
     "left_square_bracket", "right_square_bracket", "question_mark", "escape", "enter",
-    "up", "down", "left", "right", "home", "end", "1", "5",
+    "up", "down", "left", "right", "home", "end", "pageup", "pagedown", "tab", "shift+tab",
+    "backspace", "ctrl+p", "1", "5",
 ]  # fmt: skip
+# every layout: wide, compact (100x30 and 80x24), the smallest compact, and too small
+SIZES = ["120x40", "100x30", "80x24", "60x20", "50x15"]
+PASTES = ["A1.mean()", "cost rises", "12", "nonsense((", "x" * 300]
+
+INPUT = st.one_of(
+    st.sampled_from(KEYS),
+    st.sampled_from(SIZES).map(lambda size: f"resize:{size}"),
+    st.sampled_from(PASTES).map(lambda text: f"paste:{text}"),
+)
 
 
-async def drive(keys: list[str]) -> None:
+async def drive(start: str, reads: list[list[str]]) -> None:
     app = new_app(iterations=200)  # a short iteration limit keeps r quick
-    async with app.run_test(size=WIDE) as pilot:
-        for key in keys:
-            await pilot.press(key)
+    width, height = map(int, start.split("x"))
+    async with app.run_test(size=(width, height)) as pilot:
+        for read in reads:
+            await burst(pilot, *read)
         await app.workers.wait_for_complete()
+        await burst(pilot, "resize:120x40")
+        await settle_layout(pilot)
         while isinstance(app.screen, ModalScreen):  # a prompt or the help may still be open
             await pilot.press("escape")
         await pilot.pause()
@@ -40,7 +57,16 @@ async def drive(keys: list[str]) -> None:
             assert f"iteration {event.iteration}" in formula
 
 
-@settings(max_examples=25)
-@given(st.lists(st.sampled_from(KEYS), max_size=30))
-def test_random_key_sequences_keep_the_screen_true_to_the_engine(keys):
-    asyncio.run(drive(keys))
+@settings(max_examples=int(os.environ.get("STEPNET_FUZZ_EXAMPLES", "15")))
+@given(
+    start=st.sampled_from(SIZES[:4]),
+    reads=st.lists(st.lists(INPUT, min_size=1, max_size=6), max_size=10),
+)
+def test_random_terminal_input_keeps_the_screen_true_to_the_engine(start, reads):
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as saves:
+        os.chdir(saves)  # s saves into the working folder
+        try:
+            asyncio.run(drive(start, reads))
+        finally:
+            os.chdir(here)

@@ -28,7 +28,7 @@ from tui.app.panels.value.value_details import (
     update_parts,
 )
 from tui.app.panels.value.value_panel import ValuePanel
-from tui.session.formatting import number
+from tui.session.formatting import number, uses_scientific
 from tui.session.view import View, take_view
 
 EXACT = 1e-12
@@ -211,10 +211,10 @@ def test_update_details_highlight_the_cursor_entry_in_old_step_and_new():
         for segment in styled_segments(details(view, cell))
         if segment.style is not None and segment.style.reverse
     ]
+    # each block in its one notation
     assert highlighted == [
-        number(parts.old[cell]),
-        number(parts.step[cell]),
-        number(parts.new[cell]),
+        number(block[cell], scientific=uses_scientific(block))
+        for block in (parts.old, parts.step, parts.new)
     ]
 
 
@@ -235,8 +235,24 @@ def test_equations_of_blocks_wrap_between_blocks_in_a_narrow_panel(name):
     narrow = text_of(details(view, cursor), width=52)
     assert max(len(line) for line in narrow.splitlines()) <= 52
     assert len(narrow.splitlines()) > len(wide.splitlines())
+    # the column is a block of its own, except in the update, where it is W[1]'s
+    block = view.event.value if name == "W1" else view.event.value[:, 1]
     for shown in view.event.value[:, 1]:  # every number of the column survives the wrap
-        assert number(shown) in narrow
+        assert number(shown, scientific=uses_scientific(block)) in narrow
+
+
+def test_a_block_and_a_matrix_each_write_their_numbers_in_one_notation():
+    view = iteration_views()["W1"]
+    parts = update_parts(view)
+    assert uses_scientific(parts.step) and not uses_scientific(parts.old[[0, 1, 3]][:, [1]])
+    text = text_of(details(view, (0, 0)))
+    step_lines = [line for line in text.splitlines() if "e-0" in line]
+    assert step_lines  # −α·dW[1] is all small: scientific throughout
+    mixed = parts.old  # +0.0178 beside +8.262e-04: written all in scientific
+    for value in mixed.flat:
+        assert number(value, scientific=True) in text
+    assert fit(0.0178, 10, scientific=True).strip() == "+1.780e-02"
+    assert number(-0.0) == "+0.0000"  # never -0.0000
 
 
 def test_stacked_update_rows_line_up_with_their_labels():

@@ -8,16 +8,19 @@ a second; the run message replaces any stale one still queued.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.compose import compose
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from engine.conditions import ACCEPTED_FORMS
@@ -25,6 +28,8 @@ from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
 from tui.app.commands import COMMANDS, bindings
+from tui.app.crash import write_crash_log
+from tui.app.keys_in_order import KeysInOrder
 from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.lesson_panel import LessonPanel, LessonView
 from tui.app.panels.placement import (
@@ -41,6 +46,7 @@ from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
+from tui.app.screens.palette import Palette
 from tui.app.screens.prompt_screen import PromptScreen
 from tui.app.screens.sweep_screen import SweepScreen
 from tui.app.screens.table_screen import TableScreen
@@ -62,11 +68,13 @@ UNIT_MAP_SIZE = (16, 8)  # cells across and down for each hidden unit's map
 DISTRIBUTION_COLUMNS, DISTRIBUTION_BINS = 80, 7  # iterations across, bins of values down
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
+LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follows it
 PANELS = selector(PANEL_TYPES)
 RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
 WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
+COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
 
 class RunProgress(Message):
@@ -105,11 +113,11 @@ def layout_for(width: int, height: int) -> str:
     return "wide"
 
 
-class StepnetApp(App):
+class StepnetApp(KeysInOrder, App):
     CSS_PATH = "stepnet.tcss"
     TITLE = "stepnet"
     BINDINGS = bindings()
-    layout_mode: reactive[str] = reactive("wide", recompose=True)
+    layout_mode: reactive[str] = reactive("wide")  # rebuilt by _settle_layout
     # whether a worker has the session (a run, or a beat being entered): kept here alone, since
     # a run in its child process leaves the app's session standing still. check_action turns
     # most keys off meanwhile; the footer is not redrawn to grey them out, because that redraw
@@ -122,9 +130,15 @@ class StepnetApp(App):
         self._session = session
         self.view: View = self.session.view()
         self._pause = new_cancel_event()
+        self._layout_timer: Timer | None = None
+        self.crash: Exception | None = None  # what ended the app, if anything did
+        self.crash_log: Path | None = None
         self.entering_beat = False
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
+        self._beat_feedback: list[str] = []  # quiz feedback from the beat being entered
+        if lesson is not None and self.quiz_score is not None:
+            lesson.step_by_step = self._beat_step
 
     @property
     def session(self) -> Session:
@@ -133,10 +147,25 @@ class StepnetApp(App):
 
     # ---- layout
 
+    @property
+    def main_screen(self) -> Screen:
+        """The screen the panels live on: the bottom of the stack, under any dialog."""
+        return self.screen_stack[0]
+
+    async def recompose(self) -> None:
+        # Textual's recompose rebuilds the screen on top: with a dialog open across a resize
+        # that put the panels inside the dialog and left the main screen as it was
+        if self._exit or not self.screen_stack:
+            return
+        screen = self.main_screen
+        async with screen.batch():
+            await screen.query("*").exclude(".-textual-system").remove()
+            await screen.mount_all(compose(self))
+
     def compose(self) -> ComposeResult:
         mode = layout_for(*self.size) if self.size.width else "wide"
         self.set_reactive(StepnetApp.layout_mode, mode)
-        self.screen.set_class(mode == "compact", "-compact")
+        self.main_screen.set_class(mode == "compact", "-compact")
         if mode == "tiny":
             yield Static(self._too_small_text(), id="too-small")
             return
@@ -171,15 +200,23 @@ class StepnetApp(App):
         )
 
     def on_resize(self, event: events.Resize) -> None:
-        # the event carries the new size; self.size may not have caught up yet
-        mode = layout_for(*event.size)
+        # The layout is rebuilt once the size has held still for LAYOUT_SETTLE: a dragged
+        # window or a burst of resizes over SSH then rebuilds once, and never while the old
+        # widgets still have the previous resize queued (Textual's tabs crash when their
+        # underline is removed under a pending resize: NoMatches 'Underline', 'No Tab with id').
+        if self._layout_timer is not None:
+            self._layout_timer.stop()
+        self._layout_timer = self.set_timer(LAYOUT_SETTLE, lambda: self._settle_layout(event.size))
+
+    async def _settle_layout(self, size) -> None:
+        self._layout_timer = None
+        mode = layout_for(*size)  # the event's size: self.size may not have caught up yet
         if mode != self.layout_mode:
             self.layout_mode = mode
+            await self.recompose()
+            self._after_recompose()
         elif mode == "tiny":
-            self.screen.query_one("#too-small", Static).update(self._too_small_text(event.size))
-
-    def watch_layout_mode(self) -> None:
-        self.call_after_refresh(self._after_recompose)
+            self.main_screen.query_one("#too-small", Static).update(self._too_small_text(size))
 
     def _after_recompose(self) -> None:
         self.show_view(self.view)
@@ -189,12 +226,12 @@ class StepnetApp(App):
 
     def _focus_matrix(self) -> None:
         """Arrow keys move the value panel's cursor, not the tabs."""
-        for panel in self.screen.query(ValuePanel).results():
+        for panel in self.main_screen.query(ValuePanel).results():
             if self.session.selection is not None:
                 panel.cursor = self.session.selection
         if self.lesson is not None and self.layout_mode == "compact":
             return  # focus would open the value tab over the lesson's notes
-        for matrix in self.screen.query("#value-matrix").results():
+        for matrix in self.main_screen.query("#value-matrix").results():
             matrix.focus()
 
     def on_mount(self) -> None:
@@ -202,6 +239,18 @@ class StepnetApp(App):
         self._focus_matrix()
         if self.lesson is not None:
             self._enter_beat(0)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a traceback as the app exits; the crash goes to a log file
+        # instead, and the command that ran the app prints one line naming it
+        self.crash = error
+        try:
+            self.crash_log = write_crash_log(error)
+        except OSError:
+            self.crash_log = None
+        super()._handle_exception(error)
+        if self.crash_log is not None:
+            self._exit_renderables.clear()
 
     def on_unmount(self) -> None:
         self._pause.set()  # quitting mid-run: the run's process stops too
@@ -229,6 +278,11 @@ class StepnetApp(App):
     # ---- which actions apply now
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.dialog_on_top() and action in COMMAND_ACTIONS:
+            return False  # keys typed into a dialog are the dialog's (the bindings are priority)
+        return self._applies_now(action)
+
+    def _applies_now(self, action: str) -> bool | None:
         if action in LESSON_ACTIONS and self.lesson is None:
             return False  # not in a lesson: hidden
         if self.running and action not in WHILE_RUNNING:
@@ -240,34 +294,62 @@ class StepnetApp(App):
     # ---- actions (one per command in tui/app/commands.py)
 
     def action_step(self) -> None:
-        question = self._quiz_question()
+        question = self._quiz_question(self.session)
         if question is None:
             self.session.step()
             self.refresh_from_session()
             return
 
         def answered(text: str | None) -> None:
-            cursor = self.session.stepper.cursor
-            self._quizzed.add(cursor)
-            self.session.step()  # a mistake's shape error becomes the session's message
-            event = self.session.stepper.event
-            if self.session.stepper.cursor == cursor:
-                pass  # the step could not be computed: nothing to mark
-            elif text:
-                right, feedback = mark(question, text, event)
-                self.quiz_score = self.quiz_score.add(right)
-                self.session.message = f"quiz: {feedback}"
-            else:
-                self.session.message = f"quiz skipped: {event.name} is shown"
+            self._step_answering(self.session, question, text)
             self.refresh_from_session()
             self.show_lesson()
 
         self.push_screen(PromptScreen(question.prompt, question.placeholder), answered)
 
-    def _quiz_question(self) -> Question | None:
+    def _step_answering(self, session: Session, question: Question, text: str | None) -> None:
+        """Compute the quizzed step and mark `text`, the answer given before it (None: none)."""
+        cursor = session.stepper.cursor
+        self._quizzed.add(cursor)
+        session.step()  # a mistake's shape error becomes the session's message
+        event = session.stepper.event
+        if session.stepper.cursor == cursor:
+            pass  # the step could not be computed: nothing to mark
+        elif text:
+            right, feedback = mark(question, text, event)
+            self.quiz_score = self.quiz_score.add(right)
+            session.message = f"quiz: {feedback}"
+        else:
+            session.message = f"quiz skipped: {event.name} is shown"
+
+    def _beat_step(self, session: Session) -> None:
+        """A beat's step on its way to a `step NAME` target, in the beat's worker thread: a
+        quizzed step is asked about first, in a prompt on screen, as a key's step would be."""
+        question = self._quiz_question(session)
+        if question is None:
+            session.step()
+            return
+        answers: list[str | None] = []
+        given = threading.Event()
+
+        def answered(text: str | None) -> None:
+            answers.append(text)
+            given.set()
+
+        self.call_from_thread(
+            self.push_screen, PromptScreen(question.prompt, question.placeholder), answered
+        )
+        while not given.wait(0.1):
+            if self._pause.is_set():  # quitting: the beat stops where it is
+                return
+        self._step_answering(session, question, answers[0])
+        # the feedback is the session's message, which the beat's own message replaces
+        self._beat_feedback.append(session.message)
+
+    def _quiz_question(self, session: Session) -> Question | None:
         """The question to ask before the next step, if the lesson quizzes it and it was not
         asked before at this point (stepping back and forth does not ask twice)."""
-        stepper = self.session.stepper
+        stepper = session.stepper
         if self.quiz_score is None or stepper.failure is not None:
             return None
         if stepper.cursor in self._quizzed:
@@ -344,6 +426,9 @@ class StepnetApp(App):
         return run_in_child(session, self._pause, lambda view: self.post_message(RunProgress(view)))
 
     def on_beat_entered(self, message: BeatEntered) -> None:
+        if self._beat_feedback:  # the last answer's feedback, beside the beat's own message
+            self.session.message += f" · {self._beat_feedback[-1]}"
+            self._beat_feedback.clear()
         self.running = self.entering_beat = False
         self.refresh_from_session()
         self.show_lesson()
@@ -504,6 +589,10 @@ class StepnetApp(App):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def on_value_panel_cursor_moved(self, message: ValuePanel.CursorMoved) -> None:
         self.session.selection = (message.row, message.col)
 
@@ -554,7 +643,7 @@ class StepnetApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in COMMANDS:
             action = command.action.partition("(")[0]
-            if self.check_action(action, ()) is not True:
+            if self._applies_now(action) is not True:
                 continue
             keys = command.key_display or command.keys.split(",")[0]
             yield SystemCommand(

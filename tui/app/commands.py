@@ -227,6 +227,9 @@ def bindings() -> list[Binding]:
             key_display=command.key_display,
             tooltip=command.help,
             id=command.id,
+            # acts when the app takes the key, ahead of keys typed after it (keys_in_order.py);
+            # the app refuses them while a dialog is on top, so the dialog gets its keys
+            priority=True,
         )
         for command in COMMANDS
         if command.keys

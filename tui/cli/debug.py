@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 
 from engine.config import RunConfig
 from engine.errors import StepnetError
+from tui.app.crash import CRASH_STATUS, crash_line
 from tui.cli.setup_options import add_setup_options, config_from
 from tui.lessons.lesson_file import Lesson
 from tui.serve.confinement import Confinement, add_confinement_options, confinement_from
@@ -55,8 +57,7 @@ def run_app(
     # The app shows NaN and Inf where they appear; numpy's warnings about them would only
     # scribble over the screen.
     warnings.simplefilter("ignore", RuntimeWarning)
-    app.run()
-    return 0
+    return _run_to_exit(app)
 
 
 def run_app_in_lesson(lesson: Lesson, confinement: Confinement | None = None) -> int:
@@ -75,5 +76,14 @@ def run_app_in_lesson(lesson: Lesson, confinement: Confinement | None = None) ->
         player = LessonPlayer(lesson)
         app = StepnetApp(player.session, lesson=player)
     warnings.simplefilter("ignore", RuntimeWarning)
-    app.run()
-    return 0
+    return _run_to_exit(app)
+
+
+def _run_to_exit(app, **run_options) -> int:
+    """Run the app; a crash ends in one line naming its log file, and a non-zero status."""
+    app.run(**run_options)
+    if app.crash is None:
+        return app.return_code or 0
+    if app.crash_log is not None:  # else Textual has printed the traceback itself
+        print(crash_line(app.crash, app.crash_log), file=sys.stderr)
+    return CRASH_STATUS

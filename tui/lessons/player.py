@@ -80,6 +80,11 @@ class LessonPlayer:
         self.outcome: BeatOutcome | None = None  # beat `index`'s; None until it is entered
         self._played = -1  # the latest beat played on the session; -1: none yet
         self._left_at: tuple | None = None  # where the latest beat left the session
+        # How a beat's `step NAME` target computes each step on its way: the app asks a quiz
+        # question first where the lesson quizzes the step (a quiz asks wherever its step is
+        # reached, by a beat or a key); headless, it just steps. Replayed beats never ask.
+        self.step_by_step: Callable[[Session], None] | None = None
+        self._asking = False
 
     def enter(self, index: int, runner: Runner = run_headless) -> BeatOutcome:
         """Enter beat `index` (0-based), its runs made by `runner`."""
@@ -102,7 +107,11 @@ class LessonPlayer:
             self._played = -1
         outcome = None
         for following in range(self._played + 1, self.index + 1):
-            outcome = self._play(following, runner)
+            self._asking = following == self.index  # the beats before it are replayed, not played
+            try:
+                outcome = self._play(following, runner)
+            finally:
+                self._asking = False
             self._played = following
         self._left_at = self._where()
         self.outcome = outcome  # only the chosen beat's: the screen may read it meanwhile
@@ -155,7 +164,10 @@ class LessonPlayer:
         if target.kind == "start":
             stepper.goto(0)
         elif target.kind == "step":
-            session.run_to_step(target.step)
+            if self._asking and self.step_by_step is not None:
+                self._step_by_step_to(target.step)
+            else:
+                session.run_to_step(target.step)
             if stepper.failure is not None:  # the session noted it; the beat must see it
                 raise stepper.failure
         elif target.kind == "iteration":
@@ -188,6 +200,15 @@ class LessonPlayer:
             if not hit:
                 return f"breakpoint {target.condition!r} was never hit: {result.message}"
         return None
+
+    def _step_by_step_to(self, name: str) -> None:
+        """As Session.run_to_step, each step computed by step_by_step."""
+        stepper = self.session.stepper
+        for _ in range(STEPS_PER_ITERATION):
+            cursor = stepper.cursor
+            self.step_by_step(self.session)
+            if stepper.cursor == cursor or stepper.event.name == name:
+                break  # a step that could not be computed, or the target
 
     def _sweep(self, sweep: Sweep) -> tuple[tuple[SweepRow, ...], str | None]:
         """One run per value: the table's rows, and why a run failed, if one did."""

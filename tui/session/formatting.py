@@ -10,16 +10,30 @@ def non_finite(value: float) -> str:
     return "NaN" if np.isnan(value) else ("+Inf" if value > 0 else "-Inf")
 
 
-def number(value: float, width: int = 0) -> str:
-    """A float in 4 significant digits, fixed or scientific, whichever reads better."""
-    value = float(value)
+def number(value: float, width: int = 0, scientific: bool | None = None) -> str:
+    """A float in 4 significant digits, fixed or scientific, whichever reads better; or, for a
+    matrix's numbers, the notation `scientific` says (see uses_scientific), so that its columns
+    read alike. Zero is +0.0000, never -0.0000."""
+    value = float(value) + 0.0  # -0.0 + 0.0 is +0.0
     if not np.isfinite(value):
         text = non_finite(value)
-    elif value == 0 or 1e-3 <= abs(value) < 1e4:
-        text = f"{value:+.4f}"
-    else:
+    elif scientific or (scientific is None and not _fixed_reads_better(value)):
         text = f"{value:+.3e}"
+    else:
+        text = f"{value:+.4f}"
     return text.rjust(width)
+
+
+def _fixed_reads_better(value: float) -> bool:
+    return value == 0 or 1e-3 <= abs(value) < 1e4
+
+
+def uses_scientific(values) -> bool:
+    """True if number() would write any of `values` in scientific notation: then all of them
+    are, rather than +9.650e-04 beside -0.0186."""
+    array = np.abs(np.asarray(values, dtype=np.float64))
+    array = array[np.isfinite(array) & (array != 0)]
+    return bool(array.size) and bool(np.any((array < 1e-3) | (array >= 1e4)))
 
 
 def shape(dims: tuple[int, ...]) -> str:

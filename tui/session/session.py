@@ -27,6 +27,7 @@ from engine.steps import STEP_INDEX, STEP_NAMES, STEPS_PER_ITERATION
 from tui.session.derived_state import DerivedState
 from tui.session.edit_text import parse_edit
 from tui.session.gradient_report import GradientReport, check_gradients
+from tui.session.run_verdict import run_message
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.sweep_pictures import MAX_ITERATIONS as MAX_SWEEP_ITERATIONS
 from tui.session.sweep_pictures import SweepPicture, parse_sweep, sweep_pictures
@@ -224,10 +225,12 @@ class Session:
                 on_progress=progress,
                 progress_every=16,
             )
-        self.message = (
-            f"stopped at the iteration limit ({self.config.iterations})"
-            if result.reason == "done"
-            else result.message
+        self.message = run_message(
+            result,
+            np.asarray(self.stepper.costs),
+            self.stepper.state(),
+            self.config.learning_rate,
+            self.config.iterations,
         )
         return result
 
@@ -307,8 +310,16 @@ class Session:
         self.message = "zero initialization: every hidden unit starts identical"
 
     def random_init(self) -> None:
-        self.restart(init="random", seed=self.config.seed + 1)
+        changes = {}
+        mistake = self.config.mistake
+        if mistake and get_mistake(mistake).starting_parameters is not None:
+            # a mistake in the initialization (zero-init) would start the run where it did
+            # and the settings line would claim random weights: asking for them drops it
+            changes["mistake"] = None
+        self.restart(init="random", seed=self.config.seed + 1, **changes)
         self.message = f"random initialization × {self.config.scale:g}, seed {self.config.seed}"
+        if changes:
+            self.message += f" (the mistake {mistake} is undone: it was the initialization)"
 
     def next_activation(self) -> None:
         names = list(ACTIVATIONS)

@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.app.commands import COMMANDS
+from tui.app.screens.dialog import Dialog
 
 INTRODUCTION = (
     "stepnet steps through gradient descent on a one-hidden-layer network, one formula at a "
@@ -25,8 +25,9 @@ def _keys(command) -> str:
     return " / ".join(key.replace("_", " ") for key in command.keys.split(","))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close", id="close-help")]
+    CLOSING_KEYS = frozenset({"escape", "question_mark", "q"})
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {

@@ -6,16 +6,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from engine.mistakes.catalogue import MISTAKES
+from tui.app.screens.dialog import Dialog
 
 NO_MISTAKE = "none"  # the option for the course's own steps
 
 
-class MistakeScreen(ModalScreen[str | None]):
+class MistakeScreen(Dialog[str]):
     """Answers the picked mistake's name, NO_MISTAKE, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel", id="cancel-mistake")]

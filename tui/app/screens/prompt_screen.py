@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.app.screens.dialog import Dialog
 
-class PromptScreen(ModalScreen[str | None]):
+
+class PromptScreen(Dialog[str]):
     BINDINGS = [Binding("escape", "cancel", "cancel", id="cancel-prompt")]
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }

@@ -17,7 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from tui.session.formatting import number
+from tui.session.formatting import number, uses_scientific
 
 HIGHLIGHT = "reverse"
 HEADING = "bold"
@@ -45,7 +45,8 @@ def block(
     cell; a None in it marks the whole column or row. `column_label` labels each column."""
     values = np.asarray(values, dtype=np.float64)
     shown = values[rows.start : rows.stop, cols.start : cols.stop]
-    width = max((len(number(v)) for v in shown.flat), default=1)
+    scientific = uses_scientific(shown)  # one notation per block
+    width = max((len(number(v, scientific=scientific)) for v in shown.flat), default=1)
     if column_label is not None:
         width = max(width, *(len(column_label(c)) for c in cols))
     lines = [] if title is None else [Text(title, style=HEADING)]
@@ -61,7 +62,8 @@ def block(
             if n:
                 line.append(" ")
             line.append(
-                number(values[r, c], width), style=HIGHLIGHT if _marks(highlight, r, c) else ""
+                number(values[r, c], width, scientific),
+                style=HIGHLIGHT if _marks(highlight, r, c) else "",
             )
         if cols.stop < values.shape[1]:
             line.append(" …", style=MUTED)

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.session.formatting import number
+from tui.session.formatting import number, uses_scientific
 
 LEVELS = 4  # intensities per sign
 SCIENTIFIC_WIDTH = len(number(-1.234e-5))  # the widest a finite number() gets: "-1.234e-05"
@@ -33,10 +33,10 @@ SCIENTIFIC_WIDTH = len(number(-1.234e-5))  # the widest a finite number() gets: 
 Label = Callable[[int], str]
 
 
-def fit(value: float, width: int) -> str:
-    """number(value) right-aligned in `width` cells; two digits fewer if its exponent has
-    three (1e-100), so a cell never pushes its neighbours aside."""
-    text = number(value, width)
+def fit(value: float, width: int, scientific: bool | None = None) -> str:
+    """number(value) right-aligned in `width` cells, in the matrix's one notation; two digits
+    fewer if its exponent has three (1e-100), so a cell never pushes its neighbours aside."""
+    text = number(value, width, scientific)
     if len(text) > width:
         text = f"{value:+.{max(0, width - 8)}e}".rjust(width)
     return text
@@ -181,6 +181,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._col_label: Label = str
         self._scale = 0.0  # the largest finite |value|: what the intensities are relative to
         self._number_width = 1
+        self._scientific = False
         self._cell_width = 2
         self._gutter = 1
         self._cursor = (0, 0)
@@ -226,6 +227,9 @@ class MatrixView(ScrollView, can_focus=True):
         self._row_label, self._col_label = row_label, col_label
         rows, cols = data.shape
         self._scale, self._number_width = summary(data)
+        # one notation for the whole matrix; past LARGE cells each its own, as summary()
+        # chose a width without looking at every value
+        self._scientific = None if data.size > LARGE else uses_scientific(data)
         # labels are the slide's, growing with the index: the last one is the widest
         widest_col = max((len(col_label(c)) for c in {0, cols - 1} if cols), default=0)
         widest_row = max((len(row_label(r)) for r in {0, rows - 1} if rows), default=0)
@@ -357,7 +361,7 @@ class MatrixView(ScrollView, can_focus=True):
             else:
                 style = self.get_component_rich_style(cell_class(value, self._scale))
             segments.append(Segment(" ", base))
-            segments.append(Segment(fit(value, text_width), style))
+            segments.append(Segment(fit(value, text_width, self._scientific), style))
         strip = Strip(segments)
         skip = scroll_x - first * cell_width
         return strip.crop_extend(skip, skip + data_width, header if row is None else base)

@@ -165,6 +165,19 @@ class ValuePanel(Panel, Widget):
         self._redraw_header()
         if event is not None:
             self._redraw_details()
+        self._give_focus_back(matrix)
+
+    def _give_focus_back(self, matrix: MatrixView) -> None:
+        """Hiding the matrix (the cost is a number) moves focus on to the details; once the
+        matrix is back, the arrow keys move its cursor again, as the help says."""
+        focused = self.screen.focused
+        if (
+            self._matrix_shown()
+            and focused is not None
+            and focused is not matrix
+            and self in focused.ancestors
+        ):
+            matrix.focus()
 
     # ---- reacting to the matrix
 

@@ -1,0 +1,122 @@
+"""Keys as a terminal delivers them: several in one read, pastes, resizes in between. None of it
+may crash the app or leave it showing less than it did."""
+
+from __future__ import annotations
+
+import pytest
+from app_helpers import WIDE, burst, new_app, panel_text, settle_keys, settle_layout
+from textual.screen import ModalScreen
+
+from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.palette import Palette
+from tui.app.screens.prompt_screen import PromptScreen
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("w", "x", "enter", "enter"),
+        ("g", "5", "enter", "enter"),
+        ("s", "enter", "enter"),
+        ("m", "enter", "enter"),
+        ("question_mark", "escape", "escape"),
+    ],
+)
+async def test_two_enters_in_one_read_close_the_dialog_once(keys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # s saves into the working folder
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, *keys)
+        await pilot.pause()
+        assert app.is_running
+        assert not isinstance(app.screen, ModalScreen)
+        assert "iteration" in panel_text(app, "#formula")
+
+
+async def test_after_a_doubled_enter_the_prompt_answered_once_and_the_next_dialog_opens():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("g", "3")
+        await burst(pilot, "enter", "enter")
+        await pilot.pause()
+        assert app.session.stepper.iteration == 3
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ModalScreen)
+
+
+async def test_a_watch_answered_and_enter_pressed_again_adds_the_watch_once():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("w")
+        await burst(pilot, "paste:A1.mean()", "enter", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PromptScreen)
+        assert [watch.text for watch in app.session.watches] == ["A1.mean()"]
+
+
+@pytest.mark.parametrize("keys", [("ctrl+p", "pagedown"), ("ctrl+p", "pageup", "pagedown")])
+async def test_page_keys_right_after_ctrl_p_are_dropped_not_a_crash(keys):
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, *keys)
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+        await pilot.press("pagedown", "escape")  # once the list is laid out, keys work again
+        assert not isinstance(app.screen, ModalScreen)
+
+
+async def test_a_palette_burst_with_backspace_enter_and_help_keeps_the_app_up():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, "ctrl+p", "backspace", "enter", "question_mark", "enter")
+        await pilot.pause()
+        assert app.is_running
+        while isinstance(app.screen, ModalScreen):
+            await pilot.press("escape")
+        assert "iteration" in panel_text(app, "#formula")
+
+
+@pytest.mark.parametrize("opener", ["question_mark", "w", "g", "s", "m", "ctrl+p"])
+async def test_a_dialog_open_across_resizes_stays_whole_and_the_panels_behind_it_too(opener):
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n", "n", opener)
+        dialog = app.screen
+        assert isinstance(dialog, ModalScreen)
+        await burst(pilot, "resize:80x24")
+        await settle_layout(pilot)
+        await burst(pilot, "resize:120x40")
+        await settle_layout(pilot)
+        assert app.screen is dialog
+        assert not dialog.query("FormulaPanel")  # the panels were not rebuilt inside it
+        await burst(pilot, "resize:80x24")
+        await settle_layout(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ModalScreen)
+        assert app.layout_mode == "compact"
+        assert "A[1] = g[1](Z[1])" in panel_text(app, "#formula")
+        assert "A[1]" in panel_text(app, "#value-header")
+        assert app.screen.query_one("#value-matrix").has_focus  # arrows move the cursor
+
+
+async def test_keys_typed_right_after_g_go_into_its_prompt():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await burst(pilot, "g", "5", "enter")
+        await settle_keys(app, pilot)
+        assert app.session.stepper.iteration == 5
+        assert not isinstance(app.screen, ModalScreen)
+
+
+async def test_a_watch_typed_fast_is_typed_not_run_as_commands():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        # m, a and n are commands on the main screen (mistake, activation, step)
+        await burst(pilot, "w", *"A1.mean()", "enter", "n")
+        await settle_keys(app, pilot)
+        assert [watch.text for watch in app.session.watches] == ["A1.mean()"]
+        assert app.session.config.activation == "tanh"
+        assert app.session.stepper.cursor == 1  # the n after the prompt closed is a step
