@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.app.screens.dialog import Dialog
 from tui.session.distributions import Distributions, ValueStrip
 
 SHADES = "░▒▓█"
@@ -53,7 +53,8 @@ def _title(strip: ValueStrip) -> Content:
     )
 
 
-class DistributionsScreen(ModalScreen[None]):
+class DistributionsScreen(Dialog[None]):
+    CLOSING_KEYS = frozenset({"escape", "q", "d"})
     BINDINGS = [Binding("escape,q,d", "dismiss", "close", id="close-distributions")]
     DEFAULT_CSS = """
     DistributionsScreen { align: center middle; }

@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.app.screens.dialog import Dialog
 from tui.session.plotting import LEVELS_PER_CLASS
 from tui.session.sweep_pictures import SweepPicture
 
@@ -59,7 +59,8 @@ def _row(picture: SweepPicture, y: int, columns: int) -> Content:
     return line
 
 
-class SweepScreen(ModalScreen[None]):
+class SweepScreen(Dialog[None]):
+    CLOSING_KEYS = frozenset({"escape", "q"})
     BINDINGS = [Binding("escape,q", "dismiss", "close", id="close-sweep")]
     DEFAULT_CSS = """
     SweepScreen { align: center middle; }

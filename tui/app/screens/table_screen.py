@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.app.screens.dialog import Dialog
 
-class TableScreen(ModalScreen[None]):
+
+class TableScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "close", id="close-table")]
     DEFAULT_CSS = """
     TableScreen { align: center middle; }
@@ -23,6 +24,7 @@ class TableScreen(ModalScreen[None]):
         super().__init__()
         self._table = table
         self._key = key  # the key that opened it closes it too
+        self.CLOSING_KEYS = frozenset({"escape", "q", key})
 
     def compose(self) -> ComposeResult:
         yield Static(self._table, id="table")

@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.app.screens.dialog import Dialog
 from tui.session.unit_maps import LEVELS, UnitMaps
 from tui.session.watch import describe
 
@@ -81,7 +81,8 @@ def _row(levels) -> Content:
     return line
 
 
-class UnitMapsScreen(ModalScreen[None]):
+class UnitMapsScreen(Dialog[None]):
+    CLOSING_KEYS = frozenset({"escape", "q", "u"})
     BINDINGS = [
         Binding("escape,q,u", "dismiss", "close", id="close-unit-maps"),
         Binding("left", "select(-1)", "previous unit", id="previous-unit"),
