@@ -52,3 +52,16 @@ def test_a_consistent_cache_hides_a_slope_from_Z1_as_the_issue_says():
 def test_the_iterations_are_bounded():
     with pytest.raises(engine.StepnetError, match="1 to 1000 iterations"):
         trace_student(FILES / "correct.py", X, Y, START, iterations=10_000)
+
+
+def test_each_differing_step_keeps_theirs_the_engines_and_the_mistake_it_matches():
+    trace = trace_student(FILES / "no_1_over_m.py", X, Y, START)
+    marks = trace.iterations[0]
+    assert sorted(marks.differences) == ["dW1", "dW2", "db1", "db2"]  # where ✗, nothing else
+    for step, difference in marks.differences.items():
+        # what the value panel shows: theirs is the engine's times m, entry by entry
+        assert difference.got == pytest.approx(400 * difference.expected, rel=1e-9)
+        assert marks.diagnoses[step][0] == "no-1-over-m"
+    assert marks.diagnoses["dW1"][1] == (
+        "your dW1 is exactly m = 400 times the reference: the 1/m is missing"
+    )

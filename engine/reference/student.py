@@ -22,7 +22,7 @@ from engine.functional import backward, cost, forward, update
 from engine.parameters import check_parameters
 from engine.reference import sandbox
 from engine.reference.cases import Case
-from engine.reference.compare import compare_quantity, quantities
+from engine.reference.compare import Difference, compare_quantity, quantities
 from engine.reference.diagnoses import diagnose, diagnose_error
 from engine.reference.graded import QUANTITIES
 from engine.reference.source import read_learner_file
@@ -62,6 +62,10 @@ class IterationMarks:
     iteration: int
     marks: dict[str, str] = field(default_factory=dict)  # step name → "✓" or "✗"
     errors: dict[str, str] = field(default_factory=dict)  # function → its error, one line
+    # step → how theirs differs there (theirs and the engine's values, where, by how much)
+    differences: dict[str, Difference] = field(default_factory=dict)
+    # step → the known mistake theirs agrees with there: (its name, the words)
+    diagnoses: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,8 +168,13 @@ def _judge(function: str, case: Case, outcome, i: int, marks: IterationMarks):
     for step in STEPS_OF[function]:
         difference = compare_quantity(function, step, got, case.expected[step])
         marks.marks[step] = "✓" if difference is None else "✗"
-        if difference is not None and first is None:
-            named = diagnose(function, case, got, step)
+        if difference is None:
+            continue
+        marks.differences[step] = difference
+        named = diagnose(function, case, got, step)
+        if named is not None:
+            marks.diagnoses[step] = named
+        if first is None:
             first = Divergence(
                 function,
                 step,
