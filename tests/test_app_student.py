@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from app_helpers import WIDE, panel_text
+from rich.console import Console
 
 from engine.config import RunConfig
 from engine.steps import STEP_INDEX
@@ -21,6 +23,23 @@ def student_app(name: str) -> StudentApp:
 
 async def traced(app, pilot) -> None:
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def details_text(app) -> str:
+    """The value panel's details as a terminal shows them (a Group of Rich texts)."""
+    console = Console(width=100, color_system=None, record=True, file=None)
+    with console.capture() as capture:
+        console.print(app.screen.query_one("#value-details").content)
+    return capture.get()
+
+
+async def stepped_to(app, pilot, step: str) -> None:
+    """n (so theirs is compared at iteration 0), then on to `step` by its row in the steps."""
+    await pilot.press("n")
+    await traced(app, pilot)
+    app.session.run_to_step(step)
+    app.refresh_from_session()
     await pilot.pause()
 
 
@@ -80,6 +99,73 @@ async def test_a_function_that_raised_is_marked_at_its_steps():
         assert steps[STEP_INDEX["dW2"] + 1].endswith(" ✓")
         assert "yours: forward_propagation failed (KeyError: 'w1'), iteration 0" in panel_text(
             app, "#status"
+        )
+
+
+async def test_the_value_panel_shows_theirs_over_the_engines_with_the_differences_marked():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "dW2")
+        lines = details_text(app).splitlines()
+        assert lines[0] == "yours ✗ backward_propagation: dW[2] differs by up to 1.47063 at [0, 1]"
+        assert lines[1].startswith("diagnosis no-1-over-m: your dW2 is exactly m = 400 times")
+        assert lines[2] == "yours  (rows 0–0, columns 0–3; * differs)"
+        # theirs is the engine's times m = 400, entry by entry, and every entry is marked
+        assert lines[3] == " +1.837e-01* -1.474e+00* -2.546e-01* -4.866e-01*"
+        assert lines[4] == "the engine's"
+        assert lines[5] == " +4.592e-04* -3.686e-03* -6.365e-04* -1.217e-03*"
+        engines = app.session.stepper.event.value
+        assert f"{engines[0, 1]:+.3e}" == "-3.686e-03"  # the panel's numbers are the engine's
+        assert "dW[2][0, 0] = +4.592e-04" in details_text(app)  # the usual details follow
+
+
+async def test_the_value_panel_says_where_theirs_agrees_and_what_is_not_theirs():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "W1")
+        assert details_text(app).startswith(
+            "yours ✓ update_parameters gives this W[1] too (the course's tolerance: "
+        )
+        await pilot.press("p", "p", "p")  # back to dZ1, which the course's functions keep
+        await pilot.pause()
+        assert app.view.event.name == "dZ1"
+        assert details_text(app).startswith("yours: the course's functions do not return dZ[1]")
+
+
+async def test_the_value_panel_gives_a_cost_as_two_numbers():
+    app = student_app("cost_not_averaged.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "cost")
+        lines = details_text(app).splitlines()
+        assert lines[0] == "yours ✗ compute_cost: J = 277.265, the engine's 0.693162"
+        assert lines[1].startswith("diagnosis cost-not-averaged: your cost is m = 400 times")
+        assert pytest.approx(400, rel=1e-4) == 277.265 / 0.693162  # theirs is a sum, not a mean
+
+
+async def test_the_formula_panel_keeps_the_slide_and_says_what_theirs_did():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "db1")
+        formula = panel_text(app, "#formula").splitlines()
+        assert formula[1] == "db[1] = (1/m)·Σᵢ dZ[1]"  # the slide's formula stays
+        # under the numpy line, before the shapes: what a short panel still shows
+        assert formula[3] == (
+            "yours ✗ no-1-over-m: your db1 is exactly m = 400 times the reference: the 1/m is "
+            "missing"
+        )
+        await pilot.press("n")  # W1: theirs agrees, the formula panel is the slide's alone
+        await traced(app, pilot)
+        assert not any(line.startswith("yours") for line in panel_text(app, "#formula").split("\n"))
+
+
+async def test_the_formula_panel_says_when_no_known_mistake_fits():
+    app = student_app("sum_wrong_axis.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "db1")
+        assert (
+            panel_text(app, "#formula")
+            .splitlines()[3]
+            .startswith("yours ✗ sum-wrong-axis: your db1 sums over axis=0 (the units)")
         )
 
 

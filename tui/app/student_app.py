@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import work
+from textual.content import Content
 from textual.message import Message
 
 from engine.reference.student import (
@@ -23,9 +24,12 @@ from engine.reference.student import (
 )
 from engine.steps import STEP_NAMES
 from tui.app.app import StepnetApp
+from tui.app.panels.formula_panel import FormulaPanel, formula_content
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.student_marks import student_status_content, student_steps_content
+from tui.app.panels.student_yours import yours_details, yours_formula_line
+from tui.app.panels.value.value_panel import ValuePanel
 from tui.session.session import Session
 from tui.session.view import View
 
@@ -49,8 +53,17 @@ class StudentApp(StepnetApp):
         self._asked: set[int] = set()
 
     def show_view(self, view: View) -> None:
-        super().show_view(view)
         marks = self.marks.get(view.iteration)
+        for value in self.query(ValuePanel).results():
+            # read when the panel draws its details, also when only its cursor moves
+            value.extra_details = lambda shown: yours_details(
+                shown, self.marks.get(shown.iteration)
+            )
+        super().show_view(view)
+        line = yours_formula_line(view, marks)
+        if line is not None:
+            for panel in self.query(FormulaPanel).results():
+                panel.show_content(_with_yours(formula_content(view), line))
         for panel in self.query(StepsPanel).results():
             panel.show_content(student_steps_content(view, marks))
         for bar in self.query(StatusBar).results():
@@ -107,6 +120,12 @@ class StudentApp(StepnetApp):
             self.session.run_to_step(STEP_NAMES[index])
         self.session.message = f"stopped where yours differs: {STEP_NAMES[index]}"
         self.refresh_from_session()
+
+
+def _with_yours(formula: Content, line: Content) -> Content:
+    """The slide's formula and numpy line, then theirs: in a short panel that is what shows."""
+    lines = formula.split("\n")
+    return Content("\n").join([*lines[:3], line, *lines[3:]])
 
 
 def _shifted(found: Divergence, first_iteration: int) -> Divergence:
