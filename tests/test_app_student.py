@@ -186,3 +186,73 @@ def test_snapshot_of_theirs_beside_the_engine_at_dW2(snap_compare):
         await traced(app, pilot)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=compared)
+
+
+def cost_chart(app) -> list[str]:
+    panel = app.screen.query_one("#cost")
+    return ["".join(s.text for s in panel.render_line(y)) for y in range(panel.size.height)]
+
+
+async def test_y_trains_on_theirs_and_draws_both_curves_then_y_again_the_engines_alone():
+    app = student_app("correct.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        engines, theirs = app.curves
+        assert len(engines) == len(theirs) == 1000
+        assert theirs == pytest.approx(engines, rel=1e-9)  # a correct file trains as the engine
+        assert "trained on yours from iteration 0: J 0.25866 after 1000 iterations, the " in (
+            panel_text(app, "#status")
+        )
+        chart = cost_chart(app)
+        assert app.screen.query_one("#cost").border_title == "cost J · engine ▇ yours •"
+        assert chart[1].startswith("0.6932┤••")  # theirs, on the engine's first columns
+        assert chart[-2].startswith("0.2587┤") and chart[-2].endswith("••")
+        assert chart[-1].strip() == "└0 ──────── 1,000 iterations"
+        await pilot.press("x")  # a new seed: another run, so theirs is no longer beside it
+        await pilot.pause()
+        assert app.curves is None and "•" not in "".join(cost_chart(app))
+        await pilot.press("y", "y")  # the second y while the first still trains: it waits
+        assert "still training on yours for 1000 iterations" in panel_text(app, "#status")
+        await traced(app, pilot)
+        assert app.curves is not None
+        await pilot.press("y")  # y again: the engine's alone
+        await pilot.pause()
+        assert app.curves is None and "•" not in "".join(cost_chart(app))
+        assert "the engine's cost curve alone again" in panel_text(app, "#status")
+
+
+async def test_y_on_theirs_that_blows_up_draws_theirs_until_it_stops_and_says_why():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        _, theirs = app.curves
+        assert len(theirs) == 3  # 400 times too big a step: J is NaN at iteration 2
+        assert "your cost is not finite at iteration 2" in panel_text(app, "#status")
+        chart = cost_chart(app)
+        # the largest J drawn is theirs (0.8259 at iteration 1), at the top of the first column
+        assert chart[1].startswith(f"{theirs[1]:.4g}┤•")
+        assert sum(line.count("•") for line in chart) == 1  # theirs ends in the first column
+
+
+async def test_y_on_theirs_that_raises_says_so_and_draws_the_engines_alone():
+    app = student_app("crash.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        assert app.curves is None
+        assert "yours could not be trained: KeyError: 'w1' (line 38, in forward_propagation)" in (
+            panel_text(app, "#status")
+        )
+
+
+async def test_y_is_not_offered_without_student():
+    from app_helpers import new_app
+
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        assert app.check_action("train_yours", ()) is False  # hidden: nothing of theirs to train
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.message == "" and app.view.iteration == 0
