@@ -256,3 +256,15 @@ async def test_y_is_not_offered_without_student():
         await pilot.press("y")
         await pilot.pause()
         assert app.session.message == "" and app.view.iteration == 0
+
+
+def test_snapshot_of_theirs_trained_beside_the_engines_cost_curve(snap_compare):
+    # an extra 1/m in dZ1: the hidden layer barely learns, so theirs stays near 0.69
+    app = student_app("extra_mean_in_dz1.py")
+
+    async def trained(pilot):
+        await traced(app, pilot)  # the first trace, at iteration 0
+        await pilot.press("y")
+        await traced(app, pilot)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=trained)
