@@ -4,7 +4,9 @@ At each iteration shown, the learner's forward_propagation, compute_cost, backwa
 and update_parameters run (in child processes: engine.reference.student) from the engine's
 parameters of that iteration; the steps panel marks each step theirs agrees on, the status line
 names the first divergence, and `r` stops at the first step where theirs differs (looking
-LOOKAHEAD iterations ahead) before it runs on as usual.
+LOOKAHEAD iterations ahead) before it runs on as usual. The value and formula panels say what
+theirs gave at the step on screen (panels/student_yours.py); `y` trains on theirs alone and the
+cost panel draws their curve over the engine's.
 """
 
 from __future__ import annotations
