@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from app_helpers import WIDE, panel_text
+from rich.console import Console
 
 from engine.config import RunConfig
 from engine.steps import STEP_INDEX
@@ -21,6 +23,23 @@ def student_app(name: str) -> StudentApp:
 
 async def traced(app, pilot) -> None:
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def details_text(app) -> str:
+    """The value panel's details as a terminal shows them (a Group of Rich texts)."""
+    console = Console(width=100, color_system=None, record=True, file=None)
+    with console.capture() as capture:
+        console.print(app.screen.query_one("#value-details").content)
+    return capture.get()
+
+
+async def stepped_to(app, pilot, step: str) -> None:
+    """n (so theirs is compared at iteration 0), then on to `step` by its row in the steps."""
+    await pilot.press("n")
+    await traced(app, pilot)
+    app.session.run_to_step(step)
+    app.refresh_from_session()
     await pilot.pause()
 
 
@@ -83,6 +102,73 @@ async def test_a_function_that_raised_is_marked_at_its_steps():
         )
 
 
+async def test_the_value_panel_shows_theirs_over_the_engines_with_the_differences_marked():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "dW2")
+        lines = details_text(app).splitlines()
+        assert lines[0] == "yours ✗ backward_propagation: dW[2] differs by up to 1.47063 at [0, 1]"
+        assert lines[1].startswith("diagnosis no-1-over-m: your dW2 is exactly m = 400 times")
+        assert lines[2] == "yours  (rows 0–0, columns 0–3; * differs)"
+        # theirs is the engine's times m = 400, entry by entry, and every entry is marked
+        assert lines[3] == " +1.837e-01* -1.474e+00* -2.546e-01* -4.866e-01*"
+        assert lines[4] == "the engine's"
+        assert lines[5] == " +4.592e-04* -3.686e-03* -6.365e-04* -1.217e-03*"
+        engines = app.session.stepper.event.value
+        assert f"{engines[0, 1]:+.3e}" == "-3.686e-03"  # the panel's numbers are the engine's
+        assert "dW[2][0, 0] = +4.592e-04" in details_text(app)  # the usual details follow
+
+
+async def test_the_value_panel_says_where_theirs_agrees_and_what_is_not_theirs():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "W1")
+        assert details_text(app).startswith(
+            "yours ✓ update_parameters gives this W[1] too (the course's tolerance: "
+        )
+        await pilot.press("p", "p", "p")  # back to dZ1, which the course's functions keep
+        await pilot.pause()
+        assert app.view.event.name == "dZ1"
+        assert details_text(app).startswith("yours: the course's functions do not return dZ[1]")
+
+
+async def test_the_value_panel_gives_a_cost_as_two_numbers():
+    app = student_app("cost_not_averaged.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "cost")
+        lines = details_text(app).splitlines()
+        assert lines[0] == "yours ✗ compute_cost: J = 277.265, the engine's 0.693162"
+        assert lines[1].startswith("diagnosis cost-not-averaged: your cost is m = 400 times")
+        assert pytest.approx(400, rel=1e-4) == 277.265 / 0.693162  # theirs is a sum, not a mean
+
+
+async def test_the_formula_panel_keeps_the_slide_and_says_what_theirs_did():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "db1")
+        formula = panel_text(app, "#formula").splitlines()
+        assert formula[1] == "db[1] = (1/m)·Σᵢ dZ[1]"  # the slide's formula stays
+        # under the numpy line, before the shapes: what a short panel still shows
+        assert formula[3] == (
+            "yours ✗ no-1-over-m: your db1 is exactly m = 400 times the reference: the 1/m is "
+            "missing"
+        )
+        await pilot.press("n")  # W1: theirs agrees, the formula panel is the slide's alone
+        await traced(app, pilot)
+        assert not any(line.startswith("yours") for line in panel_text(app, "#formula").split("\n"))
+
+
+async def test_the_formula_panel_says_when_no_known_mistake_fits():
+    app = student_app("sum_wrong_axis.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "db1")
+        assert (
+            panel_text(app, "#formula")
+            .splitlines()[3]
+            .startswith("yours ✗ sum-wrong-axis: your db1 sums over axis=0 (the units)")
+        )
+
+
 def test_served_and_unreadable_and_other_networks_are_refused(capsys):
     assert main(["--student", str(FILES / "syntax_error.py")]) == 2
     assert "line 51: syntax error" in capsys.readouterr().err
@@ -100,3 +186,85 @@ def test_snapshot_of_theirs_beside_the_engine_at_dW2(snap_compare):
         await traced(app, pilot)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=compared)
+
+
+def cost_chart(app) -> list[str]:
+    panel = app.screen.query_one("#cost")
+    return ["".join(s.text for s in panel.render_line(y)) for y in range(panel.size.height)]
+
+
+async def test_y_trains_on_theirs_and_draws_both_curves_then_y_again_the_engines_alone():
+    app = student_app("correct.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        engines, theirs = app.curves
+        assert len(engines) == len(theirs) == 1000
+        assert theirs == pytest.approx(engines, rel=1e-9)  # a correct file trains as the engine
+        assert "trained on yours from iteration 0: J 0.25866 after 1000 iterations, the " in (
+            panel_text(app, "#status")
+        )
+        chart = cost_chart(app)
+        assert app.screen.query_one("#cost").border_title == "cost J · engine ▇ yours •"
+        assert chart[1].startswith("0.6932┤••")  # theirs, on the engine's first columns
+        assert chart[-2].startswith("0.2587┤") and chart[-2].endswith("••")
+        assert chart[-1].strip() == "└0 ──────── 1,000 iterations"
+        await pilot.press("x")  # a new seed: another run, so theirs is no longer beside it
+        await pilot.pause()
+        assert app.curves is None and "•" not in "".join(cost_chart(app))
+        await pilot.press("y", "y")  # the second y while the first still trains: it waits
+        assert "still training on yours for 1000 iterations" in panel_text(app, "#status")
+        await traced(app, pilot)
+        assert app.curves is not None
+        await pilot.press("y")  # y again: the engine's alone
+        await pilot.pause()
+        assert app.curves is None and "•" not in "".join(cost_chart(app))
+        assert "the engine's cost curve alone again" in panel_text(app, "#status")
+
+
+async def test_y_on_theirs_that_blows_up_draws_theirs_until_it_stops_and_says_why():
+    app = student_app("no_1_over_m.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        _, theirs = app.curves
+        assert len(theirs) == 3  # 400 times too big a step: J is NaN at iteration 2
+        assert "your cost is not finite at iteration 2" in panel_text(app, "#status")
+        chart = cost_chart(app)
+        # the largest J drawn is theirs (0.8259 at iteration 1), at the top of the first column
+        assert chart[1].startswith(f"{theirs[1]:.4g}┤•")
+        assert sum(line.count("•") for line in chart) == 1  # theirs ends in the first column
+
+
+async def test_y_on_theirs_that_raises_says_so_and_draws_the_engines_alone():
+    app = student_app("crash.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        assert app.curves is None
+        assert "yours could not be trained: KeyError: 'w1' (line 38, in forward_propagation)" in (
+            panel_text(app, "#status")
+        )
+
+
+async def test_y_is_not_offered_without_student():
+    from app_helpers import new_app
+
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        assert app.check_action("train_yours", ()) is False  # hidden: nothing of theirs to train
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session.message == "" and app.view.iteration == 0
+
+
+def test_snapshot_of_theirs_trained_beside_the_engines_cost_curve(snap_compare):
+    # an extra 1/m in dZ1: the hidden layer barely learns, so theirs stays near 0.69
+    app = student_app("extra_mean_in_dz1.py")
+
+    async def trained(pilot):
+        await traced(app, pilot)  # the first trace, at iteration 0
+        await pilot.press("y")
+        await traced(app, pilot)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=trained)

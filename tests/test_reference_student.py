@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.reference.student import trace_student
+from engine.reference.student import trace_student, train_student
 
 FILES = Path(__file__).parent / "learner_files"
 X, Y = engine.load_dataset("flower")
@@ -52,3 +52,37 @@ def test_a_consistent_cache_hides_a_slope_from_Z1_as_the_issue_says():
 def test_the_iterations_are_bounded():
     with pytest.raises(engine.StepnetError, match="1 to 1000 iterations"):
         trace_student(FILES / "correct.py", X, Y, START, iterations=10_000)
+
+
+def test_each_differing_step_keeps_theirs_the_engines_and_the_mistake_it_matches():
+    trace = trace_student(FILES / "no_1_over_m.py", X, Y, START)
+    marks = trace.iterations[0]
+    assert sorted(marks.differences) == ["dW1", "dW2", "db1", "db2"]  # where ✗, nothing else
+    for step, difference in marks.differences.items():
+        # what the value panel shows: theirs is the engine's times m, entry by entry
+        assert difference.got == pytest.approx(400 * difference.expected, rel=1e-9)
+        assert marks.diagnoses[step][0] == "no-1-over-m"
+    assert marks.diagnoses["dW1"][1] == (
+        "your dW1 is exactly m = 400 times the reference: the 1/m is missing"
+    )
+
+
+def test_training_on_a_correct_file_follows_the_engines_cost_curve():
+    from engine.functional import backward, cost, forward, update
+
+    training = train_student(FILES / "correct.py", X, Y, START, iterations=50)
+    assert training.error is None and len(training.costs) == 50
+    params, engines = dict(START), []
+    for _ in range(50):  # the engine's own loop from the same start
+        cache = forward(params, X)
+        engines.append(cost(cache["A2"], Y))
+        params = update(params, backward(params, cache, X, Y), 1.2)
+    assert training.costs == pytest.approx(engines, rel=1e-9)
+
+
+def test_training_on_theirs_says_why_it_stopped():
+    blown_up = train_student(FILES / "no_1_over_m.py", X, Y, START, iterations=50)
+    # 400 times too big a step: J is NaN by the third iteration, and the curve stops there
+    assert blown_up.error == "your cost is not finite at iteration 2" and len(blown_up.costs) == 3
+    crashed = train_student(FILES / "crash.py", X, Y, START, iterations=5)
+    assert crashed == type(crashed)([], "KeyError: 'w1' (line 38, in forward_propagation)")

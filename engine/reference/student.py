@@ -22,7 +22,7 @@ from engine.functional import backward, cost, forward, update
 from engine.parameters import check_parameters
 from engine.reference import sandbox
 from engine.reference.cases import Case
-from engine.reference.compare import compare_quantity, quantities
+from engine.reference.compare import Difference, compare_quantity, quantities
 from engine.reference.diagnoses import diagnose, diagnose_error
 from engine.reference.graded import QUANTITIES
 from engine.reference.source import read_learner_file
@@ -62,6 +62,10 @@ class IterationMarks:
     iteration: int
     marks: dict[str, str] = field(default_factory=dict)  # step name → "✓" or "✗"
     errors: dict[str, str] = field(default_factory=dict)  # function → its error, one line
+    # step → how theirs differs there (theirs and the engine's values, where, by how much)
+    differences: dict[str, Difference] = field(default_factory=dict)
+    # step → the known mistake theirs agrees with there: (its name, the words)
+    diagnoses: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -164,8 +168,13 @@ def _judge(function: str, case: Case, outcome, i: int, marks: IterationMarks):
     for step in STEPS_OF[function]:
         difference = compare_quantity(function, step, got, case.expected[step])
         marks.marks[step] = "✓" if difference is None else "✗"
-        if difference is not None and first is None:
-            named = diagnose(function, case, got, step)
+        if difference is None:
+            continue
+        marks.differences[step] = difference
+        named = diagnose(function, case, got, step)
+        if named is not None:
+            marks.diagnoses[step] = named
+        if first is None:
             first = Divergence(
                 function,
                 step,
@@ -174,3 +183,84 @@ def _judge(function: str, case: Case, outcome, i: int, marks: IterationMarks):
                 difference.problem or f"{step} differs by up to {difference.max_abs_diff:.3g}",
             )
     return first
+
+
+# ---- training on theirs
+
+TRAIN = "stepnet_train_on_yours"  # the loop's name in the child's namespace: no course name
+
+
+@dataclass(frozen=True)
+class StudentTraining:
+    """J per iteration from training on the learner's four functions, each feeding the next."""
+
+    costs: list[float]  # NaN where their cost is not one number
+    error: str | None  # why it stopped early, for a person; None if it ran every iteration
+
+
+def train_student(
+    path: str | Path,
+    X: np.ndarray,
+    Y: np.ndarray,
+    params: Mapping[str, np.ndarray],
+    *,
+    iterations: int,
+    learning_rate: float = 1.2,
+    timeout: float = sandbox.DEFAULT_TIMEOUT,
+) -> StudentTraining:
+    """Train from `params` on theirs alone, as the course's nn_model does: their forward pass,
+    cost, backward pass and update, in a child (the sandbox), for `iterations` iterations."""
+    iterations = check_iterations(iterations)
+    source = read_learner_file(path)
+    X = as_features(X)
+    Y = as_labels(Y, m=X.shape[1])
+    params = dict(check_parameters(params, n_x=X.shape[0]))
+
+    def load():
+        namespace, skipped = sandbox.load_source(source)
+        if all(callable(namespace.get(name)) for name in ITERATION_FUNCTIONS):
+            namespace[TRAIN] = partial(_train_loop, *(namespace[n] for n in ITERATION_FUNCTIONS))
+        return namespace, skipped
+
+    case = Case(TRAIN, "training on yours", (params, X, Y, iterations, learning_rate), dict)
+    loaded = sandbox.run_functions(
+        load,
+        {TRAIN: (case,)},
+        is_learner_file=lambda filename: filename == source.filename,
+        where=source.where,
+        timeout=timeout,
+    )
+    if loaded.load_failure and TRAIN not in loaded.outcomes:
+        return StudentTraining([], loaded.load_failure)
+    outcome = loaded.outcomes.get(TRAIN)
+    if outcome is None:
+        missing = [name for name in ITERATION_FUNCTIONS if name not in loaded.found]
+        return StudentTraining([], f"your file does not define {', '.join(missing)}")
+    if outcome.timed_out or outcome.crashed or not outcome.cases:
+        return StudentTraining([], outcome.crashed or f"it did not finish within {timeout:g} s")
+    result = outcome.cases[0]
+    if "error" in result:
+        error = result["error"]
+        where = f" ({error['where']})" if error["where"] else ""
+        return StudentTraining([], f"{error['type']}: {error['message']}{where}")
+    sent = result["value"]
+    costs = [float(c) for c in np.asarray(getattr(sent, "value", sent), dtype=np.float64)]
+    if len(costs) < iterations:  # the loop stops at the first cost that is not finite
+        return StudentTraining(costs, f"your cost is not finite at iteration {len(costs) - 1}")
+    return StudentTraining(costs, None)
+
+
+def _train_loop(forward_propagation, compute_cost, backward_propagation, update_parameters,
+                params, X, Y, iterations, learning_rate) -> np.ndarray:  # fmt: skip
+    """Runs in the child: theirs, each function fed what their previous one returned; J per
+    iteration, up to the first that is not finite (one number the wire sends back as is)."""
+    costs: list[float] = []
+    for _ in range(iterations):
+        A2, cache = forward_propagation(X, params)
+        J = np.asarray(compute_cost(A2, Y), dtype=np.float64)
+        costs.append(float(J.reshape(())) if J.size == 1 else float("nan"))
+        if J.size == 1 and not np.isfinite(costs[-1]):
+            break
+        grads = backward_propagation(params, cache, X, Y)
+        params = update_parameters(params, grads, learning_rate)
+    return np.asarray(costs)

@@ -285,6 +285,8 @@ class StepnetApp(KeysInOrder, App):
     def _applies_now(self, action: str) -> bool | None:
         if action in LESSON_ACTIONS and self.lesson is None:
             return False  # not in a lesson: hidden
+        if not hasattr(self, f"action_{action}"):
+            return False  # a command of another app's (stepnet --student's y): hidden
         if self.running and action not in WHILE_RUNNING:
             return None  # refused: stepping would race the run's worker
         if self.entering_beat and action == "run":

@@ -157,6 +157,15 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("watch", "w", "add_watch", "watch", "Add a watch expression, e.g. abs(dW1).max()."),
     Command(
+        "yours",
+        "y",
+        "train_yours",
+        "train yours",
+        "With --student: train on your functions instead, both cost curves drawn; y again: "
+        "the engine's alone.",
+        in_footer=False,
+    ),
+    Command(
         "save",
         "s",
         "save",

@@ -4,32 +4,44 @@ At each iteration shown, the learner's forward_propagation, compute_cost, backwa
 and update_parameters run (in child processes: engine.reference.student) from the engine's
 parameters of that iteration; the steps panel marks each step theirs agrees on, the status line
 names the first divergence, and `r` stops at the first step where theirs differs (looking
-LOOKAHEAD iterations ahead) before it runs on as usual.
+LOOKAHEAD iterations ahead) before it runs on as usual. The value and formula panels say what
+theirs gave at the step on screen (panels/student_yours.py); `y` trains on theirs alone and the
+cost panel draws their curve over the engine's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from textual import work
+from textual.content import Content
 from textual.message import Message
 
+from engine.functional import backward, cost, forward, update
 from engine.reference.student import (
     STEPS_OF,
     Divergence,
     IterationMarks,
     StudentTrace,
+    StudentTraining,
     trace_student,
+    train_student,
 )
 from engine.steps import STEP_NAMES
 from tui.app.app import StepnetApp
+from tui.app.panels.cost_panel import CostPanel
+from tui.app.panels.formula_panel import FormulaPanel, formula_content
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.student_marks import student_status_content, student_steps_content
+from tui.app.panels.student_yours import yours_details, yours_formula_line
+from tui.app.panels.value.value_panel import ValuePanel
 from tui.session.session import Session
 from tui.session.view import View
 
 LOOKAHEAD = 50  # iterations of theirs compared when r looks for where theirs first differs
+YOURS_ITERATIONS = 1000  # y trains this long on theirs (and on the engine's, to draw beside it)
 
 
 class StudentTraced(Message):
@@ -40,6 +52,14 @@ class StudentTraced(Message):
         self.then_stop = then_stop
 
 
+class YoursTrained(Message):
+    def __init__(self, training: StudentTraining, engines: np.ndarray, iteration: int) -> None:
+        super().__init__()
+        self.training = training
+        self.engines = engines
+        self.iteration = iteration
+
+
 class StudentApp(StepnetApp):
     def __init__(self, session: Session, student: str | Path) -> None:
         super().__init__(session)
@@ -47,10 +67,28 @@ class StudentApp(StepnetApp):
         self.marks: dict[int, IterationMarks] = {}  # iteration → the learner's marks there
         self.divergence: Divergence | None = None  # the earliest found so far
         self._asked: set[int] = set()
+        # y: J per iteration trained on theirs and on the engine's, from the same parameters
+        self.curves: tuple[np.ndarray, np.ndarray] | None = None
+        self._curves_of = None  # the stepper they were trained beside: a restart drops them
+        self._training = False  # a y's training under way: another y waits for it
 
     def show_view(self, view: View) -> None:
-        super().show_view(view)
         marks = self.marks.get(view.iteration)
+        for value in self.query(ValuePanel).results():
+            # read when the panel draws its details, also when only its cursor moves
+            value.extra_details = lambda shown: yours_details(
+                shown, self.marks.get(shown.iteration)
+            )
+        if self.curves is not None and self.session.stepper is not self._curves_of:
+            self.curves = None  # another run (a setting changed): its curve is not theirs'
+        for panel in self.query(CostPanel).results():
+            panel.curves = self.curves
+            panel.border_title = "cost J · engine ▇ yours •" if self.curves else "cost J"
+        super().show_view(view)
+        line = yours_formula_line(view, marks)
+        if line is not None:
+            for panel in self.query(FormulaPanel).results():
+                panel.show_content(_with_yours(formula_content(view), line))
         for panel in self.query(StepsPanel).results():
             panel.show_content(student_steps_content(view, marks))
         for bar in self.query(StatusBar).results():
@@ -96,6 +134,48 @@ class StudentApp(StepnetApp):
         self._tell(f"comparing yours over the next {LOOKAHEAD} iterations …")
         self._trace(self.view, LOOKAHEAD, then_stop=True)
 
+    def action_train_yours(self) -> None:
+        """y: train on theirs from the iteration on screen, both curves drawn; y again: off."""
+        if self._training:
+            self._tell(f"still training on yours for {YOURS_ITERATIONS} iterations …")
+            return
+        if self.curves is not None:
+            self.curves = None
+            self._tell("the engine's cost curve alone again (y trains on yours)")
+            return
+        self._training = True
+        self._tell(f"training on yours for {YOURS_ITERATIONS} iterations …")
+        self._train_yours(self.view)
+
+    @work(thread=True, exclusive=True, group="yours")
+    def _train_yours(self, view: View) -> None:
+        state, params = view.state, dict(view.start_parameters)
+        rate = view.config.learning_rate
+        training = train_student(
+            self.student, state["X"], state["Y"], params,
+            iterations=YOURS_ITERATIONS, learning_rate=rate,
+        )  # fmt: skip
+        engines = []
+        for _ in range(YOURS_ITERATIONS):  # the engine's own, from the same parameters
+            cache = forward(params, state["X"])
+            engines.append(cost(cache["A2"], state["Y"]))
+            params = update(params, backward(params, cache, state["X"], state["Y"]), rate)
+        self.post_message(YoursTrained(training, np.asarray(engines), view.iteration))
+
+    def on_yours_trained(self, message: YoursTrained) -> None:
+        self._training = False
+        training, engines = message.training, message.engines
+        theirs = np.asarray(training.costs, dtype=np.float64)
+        if len(theirs) == 0:
+            self._tell(f"yours could not be trained: {training.error}")
+            return
+        self.curves, self._curves_of = (engines, theirs), self.session.stepper
+        said = (
+            f"trained on yours from iteration {message.iteration}: J {theirs[-1]:.6g} after "
+            f"{len(theirs)} iterations, the engine's {engines[len(theirs) - 1]:.6g}"
+        )
+        self._tell(said if training.error is None else f"{said}; {training.error}")
+
     def _stop_at(self, place: tuple[int, int] | None) -> None:
         if place is None:
             super().action_run()
@@ -107,6 +187,12 @@ class StudentApp(StepnetApp):
             self.session.run_to_step(STEP_NAMES[index])
         self.session.message = f"stopped where yours differs: {STEP_NAMES[index]}"
         self.refresh_from_session()
+
+
+def _with_yours(formula: Content, line: Content) -> Content:
+    """The slide's formula and numpy line, then theirs: in a short panel that is what shows."""
+    lines = formula.split("\n")
+    return Content("\n").join([*lines[:3], line, *lines[3:]])
 
 
 def _shifted(found: Divergence, first_iteration: int) -> Divergence:

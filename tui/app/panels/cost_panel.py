@@ -32,6 +32,7 @@ SCRUB_MARK = "▲"  # under the column of the iteration on screen, once the curs
 BLOCKS = len(LOWER_BLOCKS)  # a chart cell's code is kind · BLOCKS + eighths filled
 # narrower than this and the chart drops its y labels to keep the curve
 MIN_CHART_WIDTH = 8
+SECOND_MARK = "•"  # a second curve's point in its column (stepnet --student: the learner's)
 
 
 class CostPanel(StripPanel):
@@ -81,6 +82,8 @@ class CostPanel(StripPanel):
         self._view: View | None = None
         self._accuracy: float | None = None
         self._chart_at: tuple[int, int, int] | None = None  # (left, columns, n) as last drawn
+        # (the first curve, a second one) drawn instead of the View's costs, on one scale
+        self.curves: tuple[np.ndarray, np.ndarray] | None = None
 
     # ---- public
 
@@ -103,11 +106,14 @@ class CostPanel(StripPanel):
             return lines[:height] + [blank] * (height - len(lines))
         lines = [self._header(view, width)]
         run = view.run_costs if view.run_costs is not None else view.costs
+        second = None
+        if self.curves is not None:
+            run, second = self.curves
         costs = np.asarray(run, dtype=np.float64)
         if len(costs) == 0:
             lines.extend(self._hint(width))
         elif height >= 3:
-            lines.extend(self._chart(costs, width, height - 1))
+            lines.extend(self._chart(costs, width, height - 1, second))
         lines = lines[:height]
         return lines + [blank] * (height - len(lines))
 
@@ -138,11 +144,18 @@ class CostPanel(StripPanel):
         style = self.get_component_rich_style(component)
         return Strip([Segment(text, style)]).crop_extend(0, width, self.rich_style)
 
-    def _chart(self, costs: np.ndarray, width: int, height: int) -> list[Strip]:
-        """The chart's rows and its x axis: `height` lines of `width` cells."""
+    def _chart(
+        self, costs: np.ndarray, width: int, height: int, second: np.ndarray | None = None
+    ) -> list[Strip]:
+        """The chart's rows and its x axis: `height` lines of `width` cells; `second`, a curve
+        over the same iterations (shorter: it stopped), marked • on the same scale."""
         label = self.get_component_rich_style("cost-panel--label")
         rows = height - 1
-        finite = costs[np.isfinite(costs)]
+        if second is not None:
+            second = np.asarray(second, dtype=np.float64)[: len(costs)]
+            second = np.concatenate([second, np.full(len(costs) - len(second), np.nan)])
+        both = costs if second is None else np.concatenate([costs, second])
+        finite = both[np.isfinite(both)]
         if finite.size == 0:
             message = "no finite cost to plot"
             return [self._text_line(message, "cost-panel--bad", width)] + [
@@ -177,7 +190,10 @@ class CostPanel(StripPanel):
                 Segment(_cell_text(code) * (stop - start), styles[code])
                 for start, stop, code in plotting.runs(codes)
             )
-            lines.append(Strip(segments, width))
+            strip = Strip(segments, width)
+            if second is not None:
+                strip = self._mark_second(strip, second, columns, row, rows, low, high)
+            lines.append(strip)
         axis = self._x_axis(len(costs), label_width, columns, label)
         view = self._view
         if view is not None and view.run_costs is not None:
@@ -187,6 +203,21 @@ class CostPanel(StripPanel):
             axis = Strip.join([before, mark, after])
         lines.append(axis)
         return lines
+
+    def _mark_second(self, strip, second, columns, row, rows, low, high) -> Strip:
+        """`strip` with • in each column whose bucket of `second` falls on chart row `row`."""
+        _, maxs, _ = plotting.bucket_min_max(second, columns)  # NaN where none is finite
+        span = high - low
+        with np.errstate(invalid="ignore"):
+            at = np.round((maxs - low) / span * (rows - 1)) if span > 0 else np.zeros(columns)
+        left = self._chart_at[0]
+        mark = self.get_component_rich_style("cost-panel--value")
+        for column in np.flatnonzero(at == row):
+            x = left + int(column)
+            strip = Strip.join(
+                [strip.crop(0, x), Strip([Segment(SECOND_MARK, mark)]), strip.crop(x + 1)]
+            )
+        return strip
 
     # ---- scrubbing
 

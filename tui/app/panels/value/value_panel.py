@@ -9,7 +9,10 @@ the example and stepping on to dW[2] lands on the picked unit's weight.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from rich.console import Group, RenderableType
 from rich.measure import Measurement
 from rich.text import Text
 from textual.app import ComposeResult
@@ -100,6 +103,8 @@ class ValuePanel(Panel, Widget):
         self._selection = Selection()
         self._cursor = (0, 0)
         self._pending: tuple[int, int] | None = None  # a cursor set before a matrix was shown
+        # more to say under the details of a View (stepnet --student: the learner's value)
+        self.extra_details: Callable[[View], RenderableType | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="value-header")
@@ -225,6 +230,9 @@ class ValuePanel(Panel, Widget):
     def _redraw_details(self) -> None:
         view = self._view
         renderable = details(view, self._cursor, self._selection.get(EXAMPLES))
+        extra = None if self.extra_details is None else self.extra_details(view)
+        if extra is not None:
+            renderable = Group(extra, Text(""), renderable)
         static = self.query_one("#value-details", Static)
         # prose wraps and equations of blocks wrap between blocks; a block wider than the
         # panel makes the details scroll sideways rather than be cut
