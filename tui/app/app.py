@@ -45,6 +45,7 @@ from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.message_log_screen import MessageLogScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.palette import Palette
 from tui.app.screens.prompt_screen import PromptScreen
@@ -57,6 +58,7 @@ from tui.session.child_run import new_cancel_event, run_in_child
 from tui.session.distributions import distributions
 from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
 from tui.session.gradient_report import gradient_table
+from tui.session.message_log import MessageLog
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
 from tui.session.sweep_pictures import EXAMPLE as SWEEP_EXAMPLE
@@ -72,7 +74,7 @@ LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follo
 PANELS = selector(PANEL_TYPES)
 RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
-WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
+WHILE_RUNNING = {"run", "help", "message_log", "quit", "command_palette"}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
@@ -128,6 +130,7 @@ class StepnetApp(KeysInOrder, App):
         super().__init__()
         self.lesson = lesson  # in a lesson, its player owns the session
         self._session = session
+        self.messages = MessageLog()  # every status-line message, whole (l shows them)
         self.view: View = self.session.view()
         self._pause = new_cancel_event()
         self._layout_timer: Timer | None = None
@@ -259,6 +262,8 @@ class StepnetApp(KeysInOrder, App):
 
     def show_view(self, view: View) -> None:
         self.view = view
+        told = str(view.failure) if view.failure is not None else view.message
+        self.messages.seen(view.iteration, view.event and view.event.name, told)
         with self.batch_update():  # one repaint for all the panels
             # App.query searches the main screen, also while help or a prompt is on top
             for panel in self.query(RUNNING_PANELS if view.running else PANELS).results():
@@ -585,6 +590,9 @@ class StepnetApp(KeysInOrder, App):
                 self.refresh_from_session()
 
         self.push_screen(PromptScreen(question, placeholder, value), answered)
+
+    def action_message_log(self) -> None:
+        self.push_screen(MessageLogScreen(self.messages.entries))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -181,6 +181,14 @@ COMMANDS: tuple[Command, ...] = (
         "<",
         in_footer=False,
     ),
+    Command(
+        "messages",
+        "l",
+        "message_log",
+        "messages",
+        "Every status-line message so far, whole, newest last (the status line cuts them).",
+        in_footer=False,
+    ),
     Command("help", "question_mark", "help", "help", "Show every key and what it does.", "?"),
     Command("quit", "q", "quit", "quit", "Quit stepnet."),
     Command(

@@ -1,0 +1,43 @@
+"""Nothing a learner needs is cut off: the message log keeps each status-line message whole,
+the compact layout's tabs switch from a key, and the footer keeps its most needed keys."""
+
+from __future__ import annotations
+
+from app_helpers import WIDE, new_app, panel_text
+
+from engine.mistakes.catalogue import MISTAKES
+from tui.app.screens.message_log_screen import MessageLogScreen
+from tui.session.message_log import MessageLog
+
+
+async def test_l_shows_every_status_line_message_whole_even_when_the_status_line_cuts_it():
+    app = new_app()
+    mistake = max(MISTAKES, key=lambda m: len(m.description))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("p")  # "already at the start"
+        app.session.set_mistake(mistake.name)
+        app.refresh_from_session()
+        told = f"mistake {mistake.name}: {mistake.description}"
+        status = app.screen.query_one("#status")
+        assert len(told) > status.size.width  # the status line cannot hold it
+        await pilot.press("n", "l")
+        await pilot.pause()
+        assert isinstance(app.screen, MessageLogScreen)
+        shown = " ".join(panel_text(app, "#message-log").split())
+        assert "iteration 0: already at the start" in shown
+        assert " ".join(told.split()) in shown  # whole, though wrapped across lines
+        assert shown.index("already at the start") < shown.index(mistake.name)  # newest last
+        await pilot.press("l")
+        await pilot.pause()
+        assert not isinstance(app.screen, MessageLogScreen)
+
+
+def test_the_log_keeps_a_message_once_per_change_and_only_the_latest_200():
+    log = MessageLog()
+    for text in ["a", "a", "", "a", "b"]:
+        log.seen(0, None, text)
+    assert [entry.text for entry in log.entries] == ["a", "a", "b"]
+    for n in range(300):
+        log.seen(n, "Z1", f"m{n}")
+    assert len(log.entries) == 200 and log.entries[0].text == "m100"
+    assert log.entries[-1].iteration == 299 and log.entries[-1].step == "Z1"
