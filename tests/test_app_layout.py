@@ -3,7 +3,8 @@ the compact layout's tabs switch from a key, and the footer keeps its most neede
 
 from __future__ import annotations
 
-from app_helpers import WIDE, new_app, panel_text
+from app_helpers import SMALL, WIDE, new_app, panel_text
+from textual.widgets import TabbedContent, TabPane
 
 from engine.mistakes.catalogue import MISTAKES
 from tui.app.screens.message_log_screen import MessageLogScreen
@@ -41,3 +42,34 @@ def test_the_log_keeps_a_message_once_per_change_and_only_the_latest_200():
         log.seen(n, "Z1", f"m{n}")
     assert len(log.entries) == 200 and log.entries[0].text == "m100"
     assert log.entries[-1].iteration == 299 and log.entries[-1].step == "Z1"
+
+
+async def test_t_cycles_the_compact_layouts_tabs_and_the_value_tab_takes_the_arrow_keys():
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("n")
+        tabs = app.screen.query_one("#tabs", TabbedContent)
+        order = [pane.id for pane in tabs.query(TabPane)]
+        assert order[0] == tabs.active == "tab-value"
+        seen = []
+        for _ in order:
+            await pilot.press("t")
+            await pilot.pause()
+            seen.append(tabs.active)
+        assert seen == [*order[1:], order[0]]  # every tab once, then back to the first
+        await pilot.press("t")
+        await pilot.pause()
+        assert tabs.active == "tab-steps" and "Z1" in panel_text(app, "#steps")
+        for _ in order[1:]:
+            await pilot.press("t")
+        await pilot.pause()
+        assert tabs.active == "tab-value"
+        await pilot.press("right")
+        assert app.session.selection == (0, 1)
+
+
+async def test_t_side_by_side_says_every_panel_is_in_sight():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("t")
+        assert "side by side" in panel_text(app, "#status")

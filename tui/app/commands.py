@@ -182,6 +182,14 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
+        "next-tab",
+        "t",
+        "next_tab",
+        "tab",
+        "Below 110×32, where panels are tabs: show the next tab (after the last, the first).",
+        in_footer=False,
+    ),
+    Command(
         "messages",
         "l",
         "message_log",
