@@ -3,12 +3,26 @@ the compact layout's tabs switch from a key, and the footer keeps its most neede
 
 from __future__ import annotations
 
-from app_helpers import SMALL, WIDE, new_app, panel_text
+from itertools import pairwise
+
+import pytest
+from app_helpers import (
+    SMALL,
+    WIDE,
+    burst,
+    lesson_app,
+    new_app,
+    panel_text,
+    settle,
+    settle_layout,
+)
 from textual.widgets import TabbedContent, TabPane
 
 from engine.mistakes.catalogue import MISTAKES
 from tui.app.screens.message_log_screen import MessageLogScreen
 from tui.session.message_log import MessageLog
+
+SIZES = [(120, 40), (100, 30), (80, 24), (60, 20)]
 
 
 async def test_l_shows_every_status_line_message_whole_even_when_the_status_line_cuts_it():
@@ -73,3 +87,47 @@ async def test_t_side_by_side_says_every_panel_is_in_sight():
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("t")
         assert "side by side" in panel_text(app, "#status")
+
+
+def footer_keys(app) -> dict[str, tuple[int, int]]:
+    """Each footer key's label and the cells it spans, left to right."""
+    keys = app.main_screen.query("FooterKey")
+    return {key.description: (key.region.x, key.region.right) for key in keys}
+
+
+def wholly_in_sight(app, label: str) -> bool:
+    spans = footer_keys(app)
+    start, end = spans[label]
+    palette_start = spans["palette"][0]
+    return label == "palette" or (start >= 0 and end <= palette_start)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_help_and_the_palette_stay_in_the_footer_at_every_size(size):
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        spans = footer_keys(app)
+        assert wholly_in_sight(app, "help") and wholly_in_sight(app, "quit")
+        assert wholly_in_sight(app, "step")
+        assert spans["palette"][1] <= size[0]
+        ends = sorted(spans.values())
+        assert all(a[1] <= b[0] for a, b in pairwise(ends))  # no overlap
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_lessons_footer_keeps_beat_and_help_at_every_size(size):
+    app = lesson_app("9")
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        assert wholly_in_sight(app, "beat") and wholly_in_sight(app, "help")
+
+
+async def test_the_footer_follows_a_resize_within_one_layout():
+    app = new_app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+        assert "g(z)" in footer_keys(app)
+        await burst(pilot, "resize:112x40")
+        await settle_layout(pilot)
+        assert "g(z)" not in footer_keys(app) and wholly_in_sight(app, "help")

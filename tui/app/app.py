@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from engine.conditions import ACCEPTED_FORMS
 from engine.errors import StepnetError
@@ -43,6 +43,7 @@ from tui.app.panels.placement import (
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
+from tui.app.ranked_footer import RankedFooter
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.message_log_screen import MessageLogScreen
@@ -193,7 +194,7 @@ class StepnetApp(KeysInOrder, App):
                     with TabPane(place.id, id=f"tab-{place.id}"):
                         yield place.panel(id=place.id)
         yield StatusBar(id="status")
-        yield Footer()
+        yield RankedFooter()
 
     def _too_small_text(self, size=None) -> str:
         width, height = size or self.size
