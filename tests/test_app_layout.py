@@ -3,6 +3,7 @@ the compact layout's tabs switch from a key, and the footer keeps its most neede
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 import pytest
@@ -19,7 +20,10 @@ from app_helpers import (
 from textual.widgets import TabbedContent, TabPane
 
 from engine.mistakes.catalogue import MISTAKES
+from engine.notation import shape_equation
+from engine.steps import STEPS
 from tui.app.screens.message_log_screen import MessageLogScreen
+from tui.session.formatting import statistics
 from tui.session.message_log import MessageLog
 
 SIZES = [(120, 40), (100, 30), (80, 24), (60, 20)]
@@ -131,3 +135,41 @@ async def test_the_footer_follows_a_resize_within_one_layout():
         await burst(pilot, "resize:112x40")
         await settle_layout(pilot)
         assert "g(z)" not in footer_keys(app) and wholly_in_sight(app, "help")
+
+
+def screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def whole_on_a_line(lines: list[str], text: str) -> bool:
+    return any(text in line for line in lines)
+
+
+# Z1, the cost, dZ1 and the W2 update: a forward, the cost, a backward and an update step
+REPRESENTATIVE = {"Z1": 1, "cost": 5, "dZ1": 9, "W2": 14}
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_formula_the_shapes_and_the_statistics_are_whole_on_screen(size):
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        done = 0
+        for name, steps in REPRESENTATIVE.items():
+            await pilot.press(*["n"] * (steps - done))
+            done = steps
+            await pilot.pause()
+            await pilot.pause()
+            lines = screen_lines(app)
+            step = STEPS[steps - 1]
+            assert app.view.event.name == name
+            assert whole_on_a_line(lines, step.formula), (size, name)
+            equation = shape_equation(step.formula, app.view.dims)
+            for with_shape in re.findall(r"\S+ \([^()]*\)", equation):
+                assert whole_on_a_line(lines, with_shape), (size, name, with_shape)
+            result = equation.rpartition("→ ")[2]
+            assert whole_on_a_line(lines, result), (size, name, result)
+            if name != "cost":
+                for part in statistics(app.view.event.value).split("  "):
+                    assert whole_on_a_line(lines, part), (size, name, part)
+            title = app.screen.query_one("#boundary").border_title
+            assert "…" not in title and title.endswith("%")
