@@ -262,6 +262,8 @@ async def test_every_key_in_the_command_table_is_bound_to_its_action():
         for command in COMMANDS:
             if not command.keys:
                 continue  # a command of the palette alone: see the palette test below
+            if not hasattr(app, "action_" + command.action.partition("(")[0]):
+                continue  # a mode's own command (y: --student), bound in its app's tests
             for key in command.keys.split(","):
                 assert bound[key].binding.action == command.action, key
 

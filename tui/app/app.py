@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane, Tabs
 
 from engine.conditions import ACCEPTED_FORMS
 from engine.errors import StepnetError
@@ -43,8 +43,10 @@ from tui.app.panels.placement import (
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
+from tui.app.ranked_footer import RankedFooter
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.message_log_screen import MessageLogScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.palette import Palette
 from tui.app.screens.prompt_screen import PromptScreen
@@ -57,6 +59,7 @@ from tui.session.child_run import new_cancel_event, run_in_child
 from tui.session.distributions import distributions
 from tui.session.edit_text import EXAMPLES as EDIT_EXAMPLES
 from tui.session.gradient_report import gradient_table
+from tui.session.message_log import MessageLog
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
 from tui.session.sweep_pictures import EXAMPLE as SWEEP_EXAMPLE
@@ -72,7 +75,7 @@ LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follo
 PANELS = selector(PANEL_TYPES)
 RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
-WHILE_RUNNING = {"run", "help", "quit", "command_palette"}
+WHILE_RUNNING = {"run", "help", "message_log", "next_tab", "quit", "command_palette"}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
@@ -128,6 +131,7 @@ class StepnetApp(KeysInOrder, App):
         super().__init__()
         self.lesson = lesson  # in a lesson, its player owns the session
         self._session = session
+        self.messages = MessageLog()  # every status-line message, whole (l shows them)
         self.view: View = self.session.view()
         self._pause = new_cancel_event()
         self._layout_timer: Timer | None = None
@@ -190,7 +194,7 @@ class StepnetApp(KeysInOrder, App):
                     with TabPane(place.id, id=f"tab-{place.id}"):
                         yield place.panel(id=place.id)
         yield StatusBar(id="status")
-        yield Footer()
+        yield RankedFooter()
 
     def _too_small_text(self, size=None) -> str:
         width, height = size or self.size
@@ -259,6 +263,8 @@ class StepnetApp(KeysInOrder, App):
 
     def show_view(self, view: View) -> None:
         self.view = view
+        told = str(view.failure) if view.failure is not None else view.message
+        self.messages.seen(view.iteration, view.event and view.event.name, told)
         with self.batch_update():  # one repaint for all the panels
             # App.query searches the main screen, also while help or a prompt is on top
             for panel in self.query(RUNNING_PANELS if view.running else PANELS).results():
@@ -587,6 +593,23 @@ class StepnetApp(KeysInOrder, App):
                 self.refresh_from_session()
 
         self.push_screen(PromptScreen(question, placeholder, value), answered)
+
+    def action_next_tab(self) -> None:
+        tabs = next(self.main_screen.query(TabbedContent).results(), None)
+        if tabs is None:
+            self._tell("every panel is in sight side by side: tabs come below 110×32")
+            return
+        panes = [pane.id for pane in tabs.query(TabPane).results() if pane.id]
+        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        # focus left in the pane now hidden would bring that pane back (a TabPane's focus
+        # activates it): the value tab's arrow keys move its cursor, elsewhere they go to the tabs
+        if tabs.active == "tab-value":
+            self._focus_matrix()
+        else:
+            tabs.query_one(Tabs).focus()
+
+    def action_message_log(self) -> None:
+        self.push_screen(MessageLogScreen(self.messages.entries))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

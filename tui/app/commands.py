@@ -21,11 +21,22 @@ class Command:
     help: str  # one sentence, for the help screen and the palette
     key_display: str | None = None
     in_footer: bool = True
+    # when the footer is too narrow for every key, the highest ranks are left out first
+    footer_rank: int = 5
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("step", "n,space", "step", "step", "Compute the next step and show it.", "n"),
-    Command("back", "p", "back", "back", "Step back one step; earlier values come back exactly."),
+    Command(
+        "step", "n,space", "step", "step", "Compute the next step and show it.", "n", footer_rank=1
+    ),
+    Command(
+        "back",
+        "p",
+        "back",
+        "back",
+        "Step back one step; earlier values come back exactly.",
+        footer_rank=2,
+    ),
     Command("iteration", "i", "finish_iteration", "iter", "Finish the current iteration."),
     Command(
         "run",
@@ -33,6 +44,7 @@ COMMANDS: tuple[Command, ...] = (
         "run",
         "run/pause",
         "Run to convergence (or a breakpoint, NaN/Inf, the iteration limit); r again pauses.",
+        footer_rank=1,
     ),
     Command(
         "run-back",
@@ -67,9 +79,15 @@ COMMANDS: tuple[Command, ...] = (
         "zero_init",
         "zero init",
         "Restart with every weight zero: the hidden units stay identical.",
+        footer_rank=6,
     ),
     Command(
-        "random", "x", "random_init", "random init", "Restart with random weights, a new seed."
+        "random",
+        "x",
+        "random_init",
+        "random init",
+        "Restart with random weights, a new seed.",
+        footer_rank=6,
     ),
     Command(
         "activation",
@@ -77,6 +95,7 @@ COMMANDS: tuple[Command, ...] = (
         "next_activation",
         "g(z)",
         "Restart with the next hidden activation: tanh, sigmoid, relu, leaky_relu, linear.",
+        footer_rank=7,
     ),
     Command("more", "plus", "hidden(1)", "n_h+", "Restart with one more hidden unit.", "+", False),
     Command(
@@ -180,6 +199,7 @@ COMMANDS: tuple[Command, ...] = (
         "beat",
         "In a lesson: go on to the next beat (its run, its notes, its claims checked).",
         ">",
+        footer_rank=0,
     ),
     Command(
         "previous-beat",
@@ -190,8 +210,32 @@ COMMANDS: tuple[Command, ...] = (
         "<",
         in_footer=False,
     ),
-    Command("help", "question_mark", "help", "help", "Show every key and what it does.", "?"),
-    Command("quit", "q", "quit", "quit", "Quit stepnet."),
+    Command(
+        "next-tab",
+        "t",
+        "next_tab",
+        "tab",
+        "Below 110×32, where panels are tabs: show the next tab (after the last, the first).",
+        in_footer=False,
+    ),
+    Command(
+        "messages",
+        "l",
+        "message_log",
+        "messages",
+        "Every status-line message so far, whole, newest last (the status line cuts them).",
+        in_footer=False,
+    ),
+    Command(
+        "help",
+        "question_mark",
+        "help",
+        "help",
+        "Show every key and what it does.",
+        "?",
+        footer_rank=0,
+    ),
+    Command("quit", "q", "quit", "quit", "Quit stepnet.", footer_rank=1),
     Command(
         "add-breakpoint",
         "",

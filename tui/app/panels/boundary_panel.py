@@ -110,7 +110,8 @@ class BoundaryPanel(StripPanel):
 
     def _update_title(self) -> None:
         if self._view is not None:
-            room = self.outer_size.width - 4 if self.outer_size.width else 1_000
+            # the corners and the dashes and spaces around the title take 3 cells a side
+            room = self.outer_size.width - 6 if self.outer_size.width else 1_000
             n_x = np.shape(self._view.state["X"])[0]
             title = boundary_title(n_x, self._accuracy, room)
             if title != self.border_title:  # setting it repaints the panel, even to the same

@@ -7,6 +7,10 @@ that cannot be computed shows the two shapes that fail to line up.
 
 from __future__ import annotations
 
+import re
+import textwrap
+
+from textual import events
 from textual.content import Content
 
 from engine.activations import get_activation
@@ -27,11 +31,21 @@ class FormulaPanel(TextPanel):
     FormulaPanel { height: auto; }
     """
 
+    _view: View | None = None
+
     def show(self, view: View) -> None:
-        self.show_content(formula_content(view))
+        self._view = view
+        self.show_content(formula_content(view, self.content_size.width or None))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._reshow)  # the shape equation is broken to fit the width
+
+    def _reshow(self) -> None:
+        if self._view is not None:  # the latest view: a step may have come since the resize
+            self.show(self._view)
 
 
-def formula_content(view: View) -> Content:
+def formula_content(view: View, width: int | None = None) -> Content:
     activation = get_activation(view.config.activation)
     mistake = get_mistake(view.config.mistake) if view.config.mistake else None
     failure = view.failure
@@ -49,7 +63,7 @@ def formula_content(view: View) -> Content:
     if failure is not None:
         lines.extend(_misfit_lines(failure))
     else:
-        lines.extend(_shape_lines(step, index, view))
+        lines.extend(_shape_lines(step, index, view, width))
     if step is not course:
         lines.append(Content.styled(f"course: {course.code_for(activation)}", "$text-muted"))
     if mistake is not None and mistake.init_code and view.event is None:
@@ -80,11 +94,27 @@ def _heading(view: View, step: Step, index: int, failure: ShapeMismatch | None) 
     )
 
 
-def _shape_lines(step: Step, index: int, view: View) -> list[Content]:
+# an array's name with its shape, `Z[1] (4, 400)` or `J scalar`: never broken across lines
+_WITH_SHAPE = re.compile(r"\S+ (\([^()]*\)|scalar)")
+_KEPT_TOGETHER = "\0"
+
+
+def unbroken(text: str, width: int | None) -> list[str]:
+    """`text` in lines of at most `width` cells, broken between terms only: Textual breaks a
+    line at any space, and `→ Z[1] (4,` / `400)` read as two shapes."""
+    if width is None or len(text) <= width:
+        return [text]
+    glued = _WITH_SHAPE.sub(lambda m: m[0].replace(" ", _KEPT_TOGETHER), text)
+    lines = textwrap.wrap(glued, width, break_long_words=False, break_on_hyphens=False)
+    return [line.replace(_KEPT_TOGETHER, " ") for line in lines]
+
+
+def _shape_lines(step: Step, index: int, view: View, width: int | None = None) -> list[Content]:
     """The shapes through the step, those that are not the slide's highlighted and named."""
     event = view.event
     if event is None or event.index != index:
-        return [Content(shape_equation(step.formula, view.dims))]
+        equation = shape_equation(step.formula, view.dims)
+        return [Content(line) for line in unbroken(equation, width)]
     shapes = dict(event.operands)
     text = shape_equation(step.formula, view.dims, shapes, event.shape)
     off = [
@@ -92,20 +122,24 @@ def _shape_lines(step: Step, index: int, view: View) -> list[Content]:
         for name, actual in (*event.operands, (step.name, event.shape))
         if actual != concrete(name, view.dims)
     ]
-    line = Content(text)
-    for name, actual, _ in off:
-        symbol = SYMBOLS[name]
-        for shown in (f"{symbol} {shape_text(actual)}", f"{symbol}ᵀ {shape_text(actual[::-1])}"):
-            start = text.find(shown)
-            if start >= 0:
-                line = line.stylize(OFF_THE_SLIDE, start, start + len(shown))
+    lines = []
+    for part in unbroken(text, width):
+        line = Content(part)
+        for name, actual, _ in off:
+            symbol = SYMBOLS[name]
+            flipped = shape_text(actual[::-1])
+            for shown in (f"{symbol} {shape_text(actual)}", f"{symbol}ᵀ {flipped}"):
+                start = part.find(shown)
+                if start >= 0:
+                    line = line.stylize(OFF_THE_SLIDE, start, start + len(shown))
+        lines.append(line)
     if not off:
-        return [line]
+        return lines
     named = "; ".join(
         f"{said} where the slide has {shape_text(concrete(name, view.dims))}"
         for name, _, said in dict.fromkeys(off)
     )
-    return [line, Content.styled(named, OFF_THE_SLIDE)]
+    return [*lines, Content.styled(named, OFF_THE_SLIDE)]
 
 
 def _misfit_lines(failure: ShapeMismatch) -> list[Content]:

@@ -186,6 +186,16 @@ class ValuePanel(Panel, Widget):
 
     # ---- reacting to the matrix
 
+    def on_resize(self, event) -> None:
+        if event.size.width != getattr(self, "_header_width", None):
+            self._header_width = event.size.width
+            self.call_after_refresh(self._redraw_header_if_there)  # once laid out anew
+
+    def _redraw_header_if_there(self) -> None:
+        # a resize can rebuild the layout, this panel going, before the call comes
+        if self.is_attached and self.query("#value-header") and self.query(MatrixView):
+            self._redraw_header()
+
     def on_matrix_view_cursor_moved(self, message: MatrixView.CursorMoved) -> None:
         message.stop()
         # the message may be older than the matrix now shown: read the cursor itself
@@ -260,7 +270,17 @@ class ValuePanel(Panel, Widget):
             text.append(describe(event.name, value.shape), style="dim")
         text.append("\n")
         text.append_text(self._legend())
-        text.append("  " + statistics(value), style="dim")
+        # the statistics go on after the colour scale while they fit, else onto lines of their
+        # own, broken between the numbers: a cut there hid the norm (`mean -5.781e…`)
+        room = self.query_one("#value-header", Static).size.width or 1_000
+        used = len(text.plain) - text.plain.rindex("\n") - 1
+        for part in statistics(value).split("  "):
+            if used + 2 + len(part) <= room:
+                text.append("  " + part, style="dim")
+                used += 2 + len(part)
+            else:
+                text.append("\n" + part, style="dim")
+                used = len(part)
         return text
 
     def _legend(self) -> Text:
