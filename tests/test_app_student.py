@@ -22,7 +22,14 @@ def student_app(name: str) -> StudentApp:
 
 
 async def traced(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    """Wait until theirs is traced at the iteration on screen and drawn. The trace's worker
+    starts from the first screen drawn, which may come after this is called, so waiting for
+    the workers alone can return before it has begun."""
+    for _ in range(500):  # 10 s at most
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+        if app.view.iteration in app.marks and not app.workers:
+            break
     await pilot.pause()
 
 

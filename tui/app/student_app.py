@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 from textual import work
-from textual.content import Content
 from textual.message import Message
 
 from engine.functional import backward, cost, forward, update
@@ -31,7 +30,7 @@ from engine.reference.student import (
 from engine.steps import STEP_NAMES
 from tui.app.app import StepnetApp
 from tui.app.panels.cost_panel import CostPanel
-from tui.app.panels.formula_panel import FormulaPanel, formula_content
+from tui.app.panels.formula_panel import FormulaPanel
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.student_marks import student_status_content, student_steps_content
@@ -81,14 +80,14 @@ class StudentApp(StepnetApp):
             )
         if self.curves is not None and self.session.stepper is not self._curves_of:
             self.curves = None  # another run (a setting changed): its curve is not theirs'
+        for panel in self.query(FormulaPanel).results():
+            panel.extra_line = lambda shown: yours_formula_line(
+                shown, self.marks.get(shown.iteration)
+            )
         for panel in self.query(CostPanel).results():
             panel.curves = self.curves
             panel.border_title = "cost J · engine ▇ yours •" if self.curves else "cost J"
         super().show_view(view)
-        line = yours_formula_line(view, marks)
-        if line is not None:
-            for panel in self.query(FormulaPanel).results():
-                panel.show_content(_with_yours(formula_content(view), line))
         for panel in self.query(StepsPanel).results():
             panel.show_content(student_steps_content(view, marks))
         for bar in self.query(StatusBar).results():
@@ -187,12 +186,6 @@ class StudentApp(StepnetApp):
             self.session.run_to_step(STEP_NAMES[index])
         self.session.message = f"stopped where yours differs: {STEP_NAMES[index]}"
         self.refresh_from_session()
-
-
-def _with_yours(formula: Content, line: Content) -> Content:
-    """The slide's formula and numpy line, then theirs: in a short panel that is what shows."""
-    lines = formula.split("\n")
-    return Content("\n").join([*lines[:3], line, *lines[3:]])
 
 
 def _shifted(found: Divergence, first_iteration: int) -> Divergence:

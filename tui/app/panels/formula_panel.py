@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 
 from textual import events
 from textual.content import Content
@@ -32,10 +33,19 @@ class FormulaPanel(TextPanel):
     """
 
     _view: View | None = None
+    # a line to show under the slide's formula and numpy line, or None: `stepnet --student`
+    # says there what the learner's code did. Read at every redraw, a resize's too.
+    extra_line: Callable[[View], Content | None] | None = None
 
     def show(self, view: View) -> None:
         self._view = view
-        self.show_content(formula_content(view, self.content_size.width or None))
+        content = formula_content(view, self.content_size.width or None)
+        line = None if self.extra_line is None else self.extra_line(view)
+        if line is not None:
+            # the formula and the numpy line, then the extra one: in a short panel, what shows
+            lines = content.split("\n")
+            content = Content("\n").join([*lines[:3], line, *lines[3:]])
+        self.show_content(content)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._reshow)  # the shape equation is broken to fit the width
