@@ -175,3 +175,14 @@ async def test_going_back_to_a_quizzed_beat_replays_without_asking_twice_for_ear
         await pilot.press(*"4, 400", "enter")
         await settle(app, pilot)
         assert "quiz: 1/1 right" in panel_text(app, "#lesson")
+
+
+async def test_r_in_the_first_read_waits_for_the_first_beat_instead_of_racing_it():
+    # r queued before the app has even mounted: refused while the first beat is entered, so
+    # no run goes beside the beat's (which exclusive workers would cancel mid-way)
+    app = lesson_app("activation-functions")
+    app.post_message(events.Key("r", "r"))
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        assert app.lesson.outcome.holds
+        assert not any(worker.is_cancelled for worker in app.workers)

@@ -137,7 +137,9 @@ class StepnetApp(KeysInOrder, App):
         self._layout_timer: Timer | None = None
         self.crash: Exception | None = None  # what ended the app, if anything did
         self.crash_log: Path | None = None
-        self.entering_beat = False
+        # in a lesson, a beat is being entered from the start: on_mount enters the first, and a
+        # key that arrives before then (r in the same read) must not start a run beside it
+        self.entering_beat = lesson is not None
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
         self._beat_feedback: list[str] = []  # quiz feedback from the beat being entered
