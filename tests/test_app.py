@@ -379,8 +379,9 @@ async def test_both_layouts_hold_every_panel_of_the_placement_table_once(size):
             assert type(panel) is place.panel
         if size == SMALL:
             tabs = [pane.id for pane in app.screen.query("TabPane")]
-            # the compact layout's tabs, in the order they had before the table
-            names = ("value", "steps", "network", "boundary", "cost", "watches")
+            # the compact layout's tabs, in the order they had before the table, and the unit
+            # maps beside the boundary
+            names = ("value", "steps", "network", "boundary", "units", "cost", "watches")
             assert tabs == [f"tab-{name}" for name in names]
 
 

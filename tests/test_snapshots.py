@@ -135,16 +135,17 @@ def test_cost_curve_scrubbed_back(snap_compare):
     assert snap_compare(app, terminal_size=WIDE, run_before=run_and_scrub)
 
 
-def test_unit_maps_after_a_run(snap_compare):
+def test_unit_maps_live_with_a_unit_followed(snap_compare):
+    # after a run, a2 followed: ▸ on its map, its node and its row of Z[1], the next step's
     app = build_app(RunConfig(hidden=5))
 
-    async def run_and_map(pilot):
+    async def run_and_follow(pilot):
         app.session.stepper.run(1000)
         app.refresh_from_session()
-        await pilot.press("u")
+        await pilot.press("u", "u", "n")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_map)
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_and_follow)
 
 
 def test_sweep_of_hidden_sizes_as_pictures(snap_compare):

@@ -1,24 +1,39 @@
 """Per-hidden-unit maps: each map is the first layer's a_j[1] at the grid's points, shaded on one
-scale for all units; u shows them side by side."""
+scale for all units, drawn live beside the decision boundary; u follows a unit, marked in its
+map, in the network and in every matrix with a row (W[2]: a column) per hidden unit."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from app_helpers import WIDE, new_app, panel_text
+import pytest
+from app_helpers import SMALL, WIDE, new_app, panel_text
 
 from engine.config import RunConfig
 from engine.functional import forward
-from tui.app.screens.unit_maps_screen import SHADES, UnitMapsScreen
+from engine.shapes import SHAPES, hidden_axis
+from tui.app.panels.unit_maps_panel import (
+    GAP,
+    MARK,
+    MAX_MAP_WIDTH,
+    MIN_MAP,
+    MONO_NEGATIVE_SHADES,
+    SHADES,
+    MapLayout,
+    UnitMapsPanel,
+    map_layout,
+)
+from tui.app.panels.value.matrix_view import COLUMN_MARK, ROW_MARK, MatrixView
 from tui.session.plotting import data_bounds, pixel_centres
 from tui.session.session import Session
-from tui.session.unit_maps import LEVELS, unit_maps
-from tui.session.watch import describe
+from tui.session.unit_maps import LEVELS, unit_maps, view_unit_maps
 
 
 def test_each_map_is_the_units_activation_at_the_grid_points():
     session = Session(RunConfig())
     session.stepper.run(400)
-    maps = session.unit_maps(16, 8)
+    maps = view_unit_maps(session.view(), 16, 8)
     params = session.stepper.iteration_start_parameters()
     xs, ys = pixel_centres(data_bounds(session.data[0]), 16, 8)
     for j in range(4):
@@ -47,37 +62,242 @@ def test_zero_weights_give_blank_maps_and_nan_gives_none():
     assert unit_maps(broken, X, "tanh", 4, 2) is None
 
 
-async def test_u_shows_a_map_per_unit_with_its_range():
+# ---- where the maps go
+
+
+def fits(per_row: int, across: int, down: int, units: int, width: int, height: int) -> bool:
+    return (
+        per_row * across + (per_row - 1) * GAP <= width
+        and math.ceil(units / per_row) * (down + 1) <= height
+    )
+
+
+def allowed(across: int, down: int) -> bool:
+    """A map's shape: between the smallest and the widest, about square on the plane."""
+    return (
+        MIN_MAP[0] <= across <= MAX_MAP_WIDTH
+        and down >= MIN_MAP[1]
+        and down <= math.ceil(across / 2)
+        and across <= 2 * down
+    )
+
+
+def largest_by_search(n_h: int, width: int, height: int) -> int:
+    """The largest map area that shows every unit, by trying every shape; 0 if none does."""
+    return max(
+        (
+            across * down
+            for per_row in range(1, n_h + 1)
+            for across in range(1, MAX_MAP_WIDTH + 1)
+            for down in range(1, height + 1)
+            if allowed(across, down) and fits(per_row, across, down, n_h, width, height)
+        ),
+        default=0,
+    )
+
+
+@pytest.mark.parametrize("n_h", [1, 2, 4, 5, 8, 20, 64])
+@pytest.mark.parametrize(("width", "height"), [(34, 5), (76, 17), (56, 30), (20, 3), (4, 2)])
+def test_the_maps_are_the_largest_that_show_every_unit_or_a_page_holding_the_followed_one(
+    n_h, width, height
+):
+    best = largest_by_search(n_h, width, height)
+    for unit in (None, 0, n_h - 1):
+        layout = map_layout(n_h, width, height, unit)
+        if best:
+            assert layout.shown == n_h and layout.first == 0
+            assert layout.width * layout.height == best
+        elif layout is None:
+            assert width < MIN_MAP[0] or height < MIN_MAP[1] + 1
+            continue
+        else:  # a page of the smallest maps, the one that holds the unit followed
+            assert (layout.width, layout.height) == MIN_MAP
+            assert layout.first <= (unit or 0) < layout.first + layout.shown
+            assert layout.shown < n_h
+        assert allowed(layout.width, layout.height)
+        assert fits(layout.per_row, layout.width, layout.height, layout.shown, width, height)
+
+
+def test_a_cell_of_a_map_or_its_title_belongs_to_its_unit_and_a_gap_to_none():
+    layout = MapLayout(per_row=3, width=5, height=2, first=6, shown=5)
+    for position in range(layout.shown):
+        row, column = divmod(position, layout.per_row)
+        left, top = column * (layout.width + GAP), row * (layout.height + 1)
+        for x, y in ((left, top), (left + layout.width - 1, top + layout.height)):
+            assert layout.unit_at(x, y) == layout.first + position
+        assert layout.unit_at(left + layout.width, top) is None  # the gap after it
+    assert layout.unit_at(2 * (layout.width + GAP), layout.height + 1) is None  # past the last
+
+
+# ---- in the app
+
+
+def map_text(app) -> list[str]:
+    panel = app.screen.query_one("#units", UnitMapsPanel)
+    return [panel.render_line(y).text for y in range(panel.size.height)]
+
+
+def assert_maps_drawn(app) -> None:
+    """The panel shows the maps of the View on screen, cell by cell, every unit under its
+    name."""
+    panel = app.screen.query_one("#units", UnitMapsPanel)
+    layout = panel.layout_shown
+    maps = view_unit_maps(app.view, layout.width, layout.height)
+    lines = map_text(app)
+    for position in range(layout.shown):
+        unit = layout.first + position
+        row, column = divmod(position, layout.per_row)
+        left, top = column * (layout.width + GAP), row * (layout.height + 1)
+        name = lines[top][left : left + layout.width].strip()
+        assert name == f"{MARK if unit == app.view.unit else ''}a{unit + 1}"
+        for y in range(layout.height):
+            drawn = lines[top + 1 + y][left : left + layout.width]
+            levels = maps.levels[unit, y]
+            expected = "".join(SHADES[abs(level) - 1] if level else " " for level in levels)
+            if app.no_color:
+                expected = "".join(
+                    MONO_NEGATIVE_SHADES[-level - 1] if level < 0 else glyph
+                    for level, glyph in zip(levels, expected, strict=True)
+                )
+            assert drawn == expected
+
+
+async def test_the_maps_beside_the_boundary_follow_each_step_and_a_run():
+    app = new_app(iterations=300)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one("#units", UnitMapsPanel)
+        assert panel.region.x == app.screen.query_one("#boundary").region.x  # under it
+        assert panel.layout_shown.shown == 4
+        assert_maps_drawn(app)
+        at_start = map_text(app)
+        await pilot.press("i", "n")  # iteration 1 starts from the first update's parameters
+        await pilot.pause()
+        assert_maps_drawn(app)
+        after_one = map_text(app)
+        assert after_one != at_start
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.view.iteration == 299
+        assert_maps_drawn(app)
+        assert map_text(app) != after_one
+        # a run's Views carry only what the moving panels need: the maps draw from one too
+        running = app.session.view(running=True)
+        assert "A1" not in running.state
+        panel.show(running)
+        app.view = running
+        await pilot.pause()
+        assert_maps_drawn(app)
+
+
+def marks_in(matrix: MatrixView) -> tuple[list[str], list[str]]:
+    """The labels a row mark follows, and those a column mark precedes."""
+    lines = [matrix.render_line(y).text for y in range(matrix.data.shape[0] + 1)]
+    rows = [line.split(ROW_MARK)[0].strip() for line in lines[1:] if ROW_MARK in line]
+    columns = [part.split()[0] for part in lines[0].split(COLUMN_MARK)[1:]]
+    return rows, columns
+
+
+def marked_cells_underlined(matrix: MatrixView, y: int) -> bool:
+    strip = matrix.render_line(y)
+    numbers = [segment for segment in strip if segment.text.strip()[:1] in ("+", "-")]
+    return bool(numbers) and all(segment.style.underline for segment in numbers)
+
+
+async def test_u_follows_a_unit_marked_in_its_map_the_network_and_every_matrix_of_units():
     app = new_app(hidden=5)
     async with app.run_test(size=WIDE) as pilot:
-        app.session.stepper.run(300)
-        app.refresh_from_session()
+        await pilot.press("u", "u", "u")
+        await pilot.pause()
+        assert app.view.unit == 2
+        assert "following a3" in app.screen.query_one("#units").border_title
+        assert_maps_drawn(app)
+        assert "▸a3[1]" in panel_text(app, "#network")
+        matrix = app.screen.query_one("#value-matrix", MatrixView)
+        by_axis = {0: 0, 1: 0}
+        for _ in range(15):
+            await pilot.press("n")
+            await pilot.pause()
+            name = app.view.event.name
+            rows, columns = marks_in(matrix)
+            axis = hidden_axis(name)
+            if axis == 0:  # a row per unit: W1, b1, Z1, A1, dZ1, dW1, db1
+                assert (rows, columns) == (["a3"], []), name
+                assert matrix.marked == (2, None)
+                assert marked_cells_underlined(matrix, 3)
+                assert not marked_cells_underlined(matrix, 2)
+            elif axis == 1:  # a column per unit: W2, dW2
+                assert (rows, columns) == ([], ["a3"]), name
+                assert matrix.marked == (None, 2)
+            else:
+                assert (rows, columns) == ([], []), name
+            if axis is not None:
+                by_axis[axis] += 1
+        # every array with a hidden axis was seen, and marked
+        assert by_axis == {
+            axis: sum(hidden_axis(n) == axis for n in SHAPES if n not in ("X", "Y"))
+            for axis in (0, 1)
+        }
+        await pilot.press("U")
+        await pilot.pause()
+        assert app.view.unit is None and MARK not in "".join(map_text(app))
+        await pilot.press("n")
+        await pilot.pause()
+        assert marks_in(matrix) == ([], [])
+        await pilot.press(*["u"] * 5)  # a1 … a5
+        await pilot.pause()
+        assert app.view.unit == 4 and marks_in(matrix) == (["a5"], [])
+        await pilot.press("u")  # after the last: none
+        await pilot.pause()
+        assert app.view.unit is None and marks_in(matrix) == ([], [])
+
+
+async def test_a_click_on_a_map_follows_its_unit_and_fewer_units_forget_a_gone_one():
+    app = new_app(hidden=5)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        layout = app.screen.query_one("#units", UnitMapsPanel).layout_shown
+        # the panel's border and padding come before its content: one cell down, two across
+        x = 2 + 3 * (layout.width + GAP) + 1
+        await pilot.click("#units", offset=(x, 1 + 2))
+        await pilot.pause()
+        assert app.view.unit == 3
+        assert "following unit a4" in panel_text(app, "#status")
+        await pilot.press("minus")  # n_h 4: a4 is still there
+        await pilot.pause()
+        assert app.view.unit == 3
+        await pilot.press("minus")
+        await pilot.pause()
+        assert app.view.unit is None
+
+
+async def test_without_colour_the_marks_and_the_sign_still_read(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = new_app(iterations=200)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.press("u", "p", "p")  # back from the b2 update to b1's
+        await pilot.pause()
+        assert app.no_color
+        assert_maps_drawn(app)
+        text = "".join(map_text(app))
+        assert any(glyph in text for glyph in MONO_NEGATIVE_SHADES)
+        assert any(glyph in text for glyph in SHADES)
+        assert "−" in app.screen.query_one("#units").border_subtitle
+        matrix = app.screen.query_one("#value-matrix", MatrixView)
+        assert marks_in(matrix) == (["a1"], [])
+
+
+async def test_in_a_small_terminal_the_maps_have_a_tab_beside_the_boundarys():
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
         await pilot.press("u")
+        for _ in range(4):
+            await pilot.press("t")
         await pilot.pause()
-        assert isinstance(app.screen, UnitMapsScreen)
-        text = panel_text(app, "#unit-maps")
-        for j in range(1, 6):
-            assert f"a{j}[1]" in text
-        maps = app.session.unit_maps(16, 8)
-        assert f"{maps.values[4].min():+.2f}…{maps.values[4].max():+.2f}" in text
-        assert SHADES[LEVELS] in text
-        await pilot.press("right", "right")  # the third unit: its own values in every array
-        await pilot.pause()
-        assert app.screen.selected == 2
-        values = panel_text(app, "#unit-values")
-        state = app.session.stepper.state()
-        assert "unit a3[1]" in values
-        lines = dict(
-            line.split(None, 1) if "[:" not in line else line.split("  ", 1)
-            for line in values.splitlines()[1:]
-        )
-        assert lines["W1[2]"].strip() == describe(state["W1"][2])
-        assert lines["dW1[2]"].strip() == describe(state["dW1"][2])
-        assert lines["W2[:, 2]"].strip() == describe(state["W2"][:, 2])
-        assert set(lines) == {"W1[2]", "b1[2]", "Z1[2]", "A1[2]", "dZ1[2]", "dW1[2]", "W2[:, 2]"}
-        await pilot.press("left", "left", "left")  # round to the last
-        await pilot.pause()
-        assert app.screen.selected == 4
-        await pilot.press("u")
-        await pilot.pause()
-        assert not isinstance(app.screen, UnitMapsScreen)
+        assert app.screen.query_one("#tabs").active == "tab-units"
+        assert_maps_drawn(app)
+        layout = app.screen.query_one("#units", UnitMapsPanel).layout_shown
+        assert layout.shown == 4 and layout.width > MIN_MAP[0]

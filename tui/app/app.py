@@ -42,6 +42,7 @@ from tui.app.panels.placement import (
 )
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
+from tui.app.panels.unit_maps_panel import UnitMapsPanel
 from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.ranked_footer import RankedFooter
 from tui.app.screens.distributions_screen import DistributionsScreen
@@ -52,7 +53,6 @@ from tui.app.screens.palette import Palette
 from tui.app.screens.prompt_screen import PromptScreen
 from tui.app.screens.sweep_screen import SweepScreen
 from tui.app.screens.table_screen import TableScreen
-from tui.app.screens.unit_maps_screen import UnitMapsScreen
 from tui.lessons.player import LessonPlayer
 from tui.lessons.quiz import Question, Score, mark, question_for
 from tui.session.child_run import new_cancel_event, run_in_child
@@ -67,7 +67,7 @@ from tui.session.view import View
 from tui.session.watch_conditions import WATCH_FORMS
 
 MIN_SIZE = (60, 20)
-UNIT_MAP_SIZE = (16, 8)  # cells across and down for each hidden unit's map
+SWEEP_PICTURE_SIZE = (16, 8)  # cells across and down for each boundary of a sweep
 DISTRIBUTION_COLUMNS, DISTRIBUTION_BINS = 80, 7  # iterations across, bins of values down
 DEFAULT_SESSION_FILE = "stepnet-session.json"
 WIDE_SIZE = (110, 32)
@@ -510,13 +510,19 @@ class StepnetApp(KeysInOrder, App):
             table.caption = "no test set: start with --test-split 0.2 to hold out a fifth"
         self.push_screen(TableScreen(table, "c"))
 
-    def action_unit_maps(self) -> None:
-        maps = self.session.unit_maps(UNIT_MAP_SIZE[0], UNIT_MAP_SIZE[1])
-        if maps is None:
-            self._tell("no unit maps: W1 or b1 holds NaN or Inf")
+    def action_next_unit(self) -> None:
+        self.session.next_unit()
+        self.refresh_from_session()
+
+    def action_clear_unit(self) -> None:
+        self.session.clear_unit()
+        self.refresh_from_session()
+
+    def on_unit_maps_panel_picked(self, message: UnitMapsPanel.Picked) -> None:
+        if self.running:
             return
-        per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
-        self.push_screen(UnitMapsScreen(maps, per_row, self.session.stepper.state()))
+        self.session.pick_unit(message.unit)
+        self.refresh_from_session()
 
     def action_sweep(self) -> None:
         def answered(text: str) -> None:
@@ -531,7 +537,7 @@ class StepnetApp(KeysInOrder, App):
         # a run per value, seconds in all: off the screen's thread, and r stops it
         try:
             setting, pictures = self.session.sweep_pictures(
-                text, UNIT_MAP_SIZE, cancel=self._pause.is_set
+                text, SWEEP_PICTURE_SIZE, cancel=self._pause.is_set
             )
         except StepnetError as error:
             self.session.message = str(error)
@@ -542,7 +548,7 @@ class StepnetApp(KeysInOrder, App):
         self.running = False
         self.refresh_from_session()
         if message.pictures:
-            per_row = max(1, (self.size.width - 8) // (UNIT_MAP_SIZE[0] + 2))
+            per_row = max(1, (self.size.width - 8) // (SWEEP_PICTURE_SIZE[0] + 2))
             self.push_screen(SweepScreen(message.setting, message.pictures, per_row))
 
     def action_distributions(self) -> None:

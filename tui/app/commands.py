@@ -151,11 +151,20 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
-        "unit-maps",
+        "next-unit",
         "u",
-        "unit_maps",
-        "unit maps",
-        "Per-hidden-unit maps: each unit's a[1] over the input plane, side by side.",
+        "next_unit",
+        "unit",
+        "Follow the next hidden unit (after the last, none): ▸ marks its map among the unit "
+        "maps and its row (W[2]'s column) in the matrices.",
+        in_footer=False,
+    ),
+    Command(
+        "no-unit",
+        "U",
+        "clear_unit",
+        "no unit",
+        "Follow no hidden unit: the marks go.",
         in_footer=False,
     ),
     Command(

@@ -31,7 +31,7 @@ from tui.session.run_verdict import run_message
 from tui.session.session_file import SessionData, capture, load_session, save_session
 from tui.session.sweep_pictures import MAX_ITERATIONS as MAX_SWEEP_ITERATIONS
 from tui.session.sweep_pictures import SweepPicture, parse_sweep, sweep_pictures
-from tui.session.unit_maps import UnitMaps, unit_maps
+from tui.session.unit_maps import unit_message
 from tui.session.view import View, WatchLine, take_view
 from tui.session.watch import MAX_WATCHES, Watch
 from tui.session.watch_conditions import read_breakpoint
@@ -87,6 +87,7 @@ class Session:
         self.breakpoints: list[Breakpoint] = breakpoints if breakpoints is not None else []
         self.watches: list[Watch] = watches if watches is not None else []
         self.selection = selection  # the value panel's cursor
+        self.unit: int | None = None  # the hidden unit picked to follow across the panels
         self.message = message
         # how far this run has gone, for the cost curve to scrub along: on which stepper and
         # branch (a restart or an edit starts again), and the furthest cursor a View showed
@@ -134,6 +135,7 @@ class Session:
             message=self.message,
             test_data=self.test_data,
             run_costs=self._run_costs(),
+            unit=self.unit,
         )
         return view.with_watches(self._watch_lines(view))
 
@@ -263,11 +265,20 @@ class Session:
         self.message = report.summary()
         return report
 
-    def unit_maps(self, columns: int, rows: int) -> UnitMaps | None:
-        """Each hidden unit's a[1] over the input plane, from the parameters the steps on
-        screen used (those the iteration began with); None when they are not finite."""
-        params = self.stepper.iteration_start_parameters()
-        return unit_maps(params, self.data[0], self.config.activation, columns, rows)
+    # ---- the hidden unit followed across the panels
+
+    def next_unit(self) -> None:
+        """Follow the next hidden unit; after the last, none (so the same key also clears)."""
+        unit = self.unit
+        self.pick_unit(0 if unit is None else unit + 1 if unit + 1 < self.config.hidden else None)
+
+    def clear_unit(self) -> None:
+        self.pick_unit(None)
+
+    def pick_unit(self, unit: int | None) -> None:
+        """Follow hidden unit `unit` (a numpy index below n_h), or none."""
+        self.unit = unit if unit is not None and 0 <= unit < self.config.hidden else None
+        self.message = unit_message(self.unit)
 
     def sweep_pictures(
         self, text: str, size: tuple[int, int], cancel: Callable[[], bool] | None = None
@@ -301,6 +312,8 @@ class Session:
         data = self.data if same else None
         stepper = config.stepper(data)
         self.config, self.stepper = config, stepper
+        if self.unit is not None and self.unit >= config.hidden:
+            self.unit = None  # fewer units now: the one followed is gone
         if data is None:
             self.data = (stepper.X, stepper.Y)
             self.test_data = config.load_test_data()

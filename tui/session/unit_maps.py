@@ -4,6 +4,9 @@ TensorFlow Playground's signature view: small multiples, one per unit, beside th
 boundary, so a learner sees which unit draws which line of the boundary. Each map evaluates the
 network's first layer on a grid over the data's first two features (the rest at their mean, as
 the boundary panel does), and shades it on one scale shared by every unit, so the units compare.
+
+One unit can be followed (u): its map is marked, and so is its row (or column) in every matrix
+with one per hidden unit.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import numpy as np
 
 from engine.errors import StepnetError
 from engine.functional import forward
+from engine.notation import SYMBOLS
+from engine.shapes import SHAPES, hidden_axis
 from tui.session.plotting import Bounds, data_bounds, grid_inputs
+from tui.session.view import View
 
 LEVELS = 4  # shades per sign: |a| / scale in quarters
 
@@ -50,3 +56,23 @@ def unit_maps(
         size = np.ceil(np.abs(values) / scale * LEVELS).astype(np.intp)
         levels = np.sign(values).astype(np.intp) * np.clip(size, 0, LEVELS)
     return UnitMaps(values, levels, scale, bounds)
+
+
+def view_unit_maps(view: View, columns: int, rows: int) -> UnitMaps | None:
+    """The maps for what the View shows: from the parameters its steps used (those its
+    iteration began with), so a map is the picture of the A[1] on screen."""
+    X = np.asarray(view.state["X"])
+    return unit_maps(view.start_parameters, X, view.config.activation, columns, rows)
+
+
+# the arrays with a column per hidden unit (W[2], dW[2]); the others with such an axis have a row
+_COLUMNS = ", ".join(SYMBOLS[name] for name in SHAPES if hidden_axis(name) == 1)
+
+
+def unit_message(unit: int | None) -> str:
+    if unit is None:
+        return "no hidden unit followed (u follows a1)"
+    return (
+        f"following unit a{unit + 1}: ▸ marks its map and its row in the matrices "
+        f"(its column in {_COLUMNS}) · u next · U none"
+    )

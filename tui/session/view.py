@@ -52,6 +52,9 @@ class View:
     # J of the whole run reached so far, when the cursor has gone back before its end: the cost
     # curve then shows the run and where in it the cursor stands; None otherwise
     run_costs: np.ndarray | None = None
+    # the hidden unit picked to follow (u): its map and its row or column in every matrix with
+    # one per unit are marked; a numpy index below n[1], None when none is picked
+    unit: int | None = None
 
     def with_watches(self, watches: tuple[WatchLine, ...]) -> View:
         return replace(self, watches=watches)
@@ -83,6 +86,7 @@ def take_view(
     message: str = "",
     test_data: tuple[np.ndarray, np.ndarray] | None = None,
     run_costs: np.ndarray | None = None,
+    unit: int | None = None,
 ) -> View:
     state = stepper.state()
     params = stepper.parameters()
@@ -105,6 +109,7 @@ def take_view(
         failure=stepper.failure,
         test=None if test_data is None else scores(params, *test_data, config.activation),
         run_costs=run_costs,
+        unit=unit,
         edits=tuple(
             str(edit)
             for edit in stepper.edits

@@ -1,7 +1,8 @@
 """The network as the slides draw it: inputs x1…, hidden units a1[1]…, the output ŷ.
 
 The layer the current step works on is highlighted, and identical hidden units are marked with
-the same letter, so zero initialization's symmetry is visible at a glance.
+the same letter, so zero initialization's symmetry is visible at a glance. The hidden unit
+followed (u) stands out, with ▸ before it.
 """
 
 from __future__ import annotations
@@ -32,11 +33,11 @@ class NetworkPanel(TextPanel):
     NetworkPanel { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def show(self, view: View, selected_unit: int | None = None) -> None:
-        self.show_content(network_markup(view, selected_unit))
+    def show(self, view: View) -> None:
+        self.show_content(network_markup(view))
 
 
-def network_markup(view: View, selected_unit: int | None = None) -> Content:
+def network_markup(view: View) -> Content:
     n_x, n_h = view.dims["n[0]"], view.dims["n[1]"]
     layer = view.event.layer if view.event is not None else None
     cost_step = view.event is not None and view.event.phase == "cost"
@@ -50,8 +51,9 @@ def network_markup(view: View, selected_unit: int | None = None) -> Content:
         if unit is None:
             hidden.append(("  ⋮", "$text-muted"))
             continue
-        label = f"a{unit + 1}[1]{marks.get(unit, '')}"
-        style = "reverse $accent" if unit == selected_unit else hidden_style
+        followed = unit == view.unit
+        label = f"{'▸' if followed else ''}a{unit + 1}[1]{marks.get(unit, '')}"
+        style = "reverse $accent" if followed else hidden_style
         hidden.append((label, style))
     rows = max(len(inputs), len(hidden))
     middle = (rows - 1) // 2

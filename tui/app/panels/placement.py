@@ -17,6 +17,7 @@ from tui.app.panels.network_panel import NetworkPanel
 from tui.app.panels.panel import Panel
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
+from tui.app.panels.unit_maps_panel import UnitMapsPanel
 from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.panels.watch_panel import WatchPanel
 
@@ -37,8 +38,9 @@ PLACES: tuple[Place, ...] = (
     Place(FormulaPanel, "formula", "center", None),
     Place(ValuePanel, "value", "center", 0),
     Place(BoundaryPanel, "boundary", "right", 3),
-    Place(CostPanel, "cost", "right", 4),
-    Place(WatchPanel, "watches", "right", 5),
+    Place(UnitMapsPanel, "units", "right", 4),
+    Place(CostPanel, "cost", "right", 5),
+    Place(WatchPanel, "watches", "right", 6),
 )
 
 PANEL_TYPES: tuple[type[Panel], ...] = (*(place.panel for place in PLACES), StatusBar)

@@ -7,6 +7,11 @@ left gutter (row labels) stay put while the numbers scroll under them, as in a s
 Each number carries an explicit sign, so the matrix reads the same without colour (NO_COLOR);
 colour only adds the sign's hue and one of four intensities, |value| relative to the largest
 |value| in the matrix. Every colour comes from the theme through COMPONENT_CLASSES.
+
+A row or a column can be marked (the hidden unit followed): ▸ after its row label, ▾ before its
+column label, its cells bold and underlined. The marks take the place of the space that always
+separates a label from its neighbour, so marking never moves a cell, and they read without
+colour.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from textual.strip import Strip
 from tui.session.formatting import number, uses_scientific
 
 LEVELS = 4  # intensities per sign
+ROW_MARK, COLUMN_MARK = "▸", "▾"
 SCIENTIFIC_WIDTH = len(number(-1.234e-5))  # the widest a finite number() gets: "-1.234e-05"
 
 Label = Callable[[int], str]
@@ -100,6 +106,8 @@ class MatrixView(ScrollView, can_focus=True):
         "matrix-view--cursor",
         "matrix-view--header",
         "matrix-view--header-cursor",
+        "matrix-view--marked",
+        "matrix-view--header-marked",
     }
 
     DEFAULT_CSS = """
@@ -131,6 +139,12 @@ class MatrixView(ScrollView, can_focus=True):
         color: $accent;
         background: $boost;
         text-style: bold;
+    }
+    MatrixView > .matrix-view--marked { text-style: bold underline; }
+    MatrixView > .matrix-view--header-marked {
+        color: $text-accent;
+        background: $boost;
+        text-style: bold reverse;
     }
     """
 
@@ -185,6 +199,7 @@ class MatrixView(ScrollView, can_focus=True):
         self._cell_width = 2
         self._gutter = 1
         self._cursor = (0, 0)
+        self._marked: tuple[int | None, int | None] = (None, None)  # (row, column)
 
     # ---- what to show
 
@@ -196,6 +211,17 @@ class MatrixView(ScrollView, can_focus=True):
     def cursor(self) -> tuple[int, int]:
         """(row, col) of the cursor, numpy indices; (0, 0) in an empty matrix."""
         return self._cursor
+
+    @property
+    def marked(self) -> tuple[int | None, int | None]:
+        """(row, column) marked, numpy indices; None where nothing is."""
+        return self._marked
+
+    def mark(self, row: int | None = None, col: int | None = None) -> None:
+        """Mark one row or column (or both, or neither); repaints only if the marks change."""
+        if (row, col) != self._marked:
+            self._marked = (row, col)
+            self.refresh()
 
     @property
     def scale(self) -> float:
@@ -328,11 +354,16 @@ class MatrixView(ScrollView, can_focus=True):
             gutter = Segment(" " * self._gutter, header)
         else:
             is_cursor_row = row == self._cursor[0]
+            is_marked = row == self._marked[0]
             label_style = self.get_component_rich_style(
-                "matrix-view--header-cursor" if is_cursor_row else "matrix-view--header"
+                "matrix-view--header-marked"
+                if is_marked
+                else "matrix-view--header-cursor"
+                if is_cursor_row
+                else "matrix-view--header"
             )
             label = self._row_label(row)[: self._gutter - 1].rjust(self._gutter - 1)
-            gutter = Segment(label + " ", label_style)
+            gutter = Segment(label + (ROW_MARK if is_marked else " "), label_style)
         data_width = max(0, width - self._gutter)
         cells = self._cells(row, scroll_x, data_width, base, header)
         return Strip.join([Strip([gutter], self._gutter), cells])
@@ -347,19 +378,28 @@ class MatrixView(ScrollView, can_focus=True):
         last = min(cols, (scroll_x + data_width) // cell_width + 1)
         segments: list[Segment] = []
         cursor_row, cursor_col = self._cursor
+        marked_row, marked_col = self._marked
+        marked = self.get_component_rich_style("matrix-view--marked", partial=True)
         text_width = cell_width - 1
         for col in range(first, last):
             if row is None:
-                style = self.get_component_rich_style(
-                    "matrix-view--header-cursor" if col == cursor_col else "matrix-view--header"
-                )
-                segments.append(Segment(" " + self._col_label(col).rjust(text_width), style))
+                if col == marked_col:
+                    style = self.get_component_rich_style("matrix-view--header-marked")
+                    text = COLUMN_MARK + self._col_label(col).rjust(text_width)
+                else:
+                    style = self.get_component_rich_style(
+                        "matrix-view--header-cursor" if col == cursor_col else "matrix-view--header"
+                    )
+                    text = " " + self._col_label(col).rjust(text_width)
+                segments.append(Segment(text, style))
                 continue
             value = float(self._data[row, col])
             if row == cursor_row and col == cursor_col:
                 style = self.get_component_rich_style("matrix-view--cursor")
             else:
                 style = self.get_component_rich_style(cell_class(value, self._scale))
+            if row == marked_row or col == marked_col:
+                style += marked
             segments.append(Segment(" ", base))
             segments.append(Segment(fit(value, text_width, self._scientific), style))
         strip = Strip(segments)

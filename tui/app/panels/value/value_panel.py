@@ -5,6 +5,9 @@ The panel renders from a View (`show`) and never touches the stepper. The cursor
 meaning of the axes, not their position: the picked hidden unit, example and feature are kept
 while the steps change shape (see value_axes.Selection), so stepping from Z[1] to Z[2] keeps
 the example and stepping on to dW[2] lands on the picked unit's weight.
+
+The hidden unit followed (View.unit, picked with u) is marked apart from the cursor: its row in
+every matrix with a row per unit, its column in W[2] and dW[2].
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Static
 
 from engine.notation import SYMBOLS
-from engine.shapes import concrete
+from engine.shapes import concrete, hidden_axis
 from engine.steps import STEPS
 from tui.app.panels.panel import Panel
 from tui.app.panels.value.matrix_view import LEVELS, MatrixView
@@ -159,6 +162,7 @@ class ValuePanel(Panel, Widget):
             # a mistake gave it another shape than the slide's: shown as numpy holds it (a 1-D
             # array as a row), rows and columns numbered, since their meaning is gone
             matrix.set_matrix(np.atleast_2d(event.value))
+            matrix.mark()  # its axes may not be the slide's: no unit to mark
             self._take_cursor(matrix)
         elif event is not None:
             cursor = self._selection.cursor_for(event.name, event.value.shape)
@@ -166,6 +170,7 @@ class ValuePanel(Panel, Widget):
                 cursor, self._pending = self._pending, None
             rows, cols = axes(event.name)
             matrix.set_matrix(event.value, labeller(rows), labeller(cols), cursor)
+            matrix.mark(*unit_marks(event.name, view.unit))
             self._take_cursor(matrix)
         self._redraw_header()
         if event is not None:
@@ -293,6 +298,14 @@ class ValuePanel(Panel, Widget):
         for level in range(1, LEVELS + 1):
             legend.append("+", matrix.get_component_rich_style(f"matrix-view--positive-{level}"))
         return legend
+
+
+def unit_marks(name: str, unit: int | None) -> tuple[int | None, int | None]:
+    """(row, column) of step `name`'s matrix to mark for the hidden unit followed."""
+    axis = hidden_axis(name)
+    if unit is None or axis is None:
+        return None, None
+    return (unit, None) if axis == 0 else (None, unit)
 
 
 def _big_number(value: float) -> str:
