@@ -4,6 +4,7 @@ map, in the network and in every matrix with a row (W[2]: a column) per hidden u
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -23,6 +24,8 @@ from tui.app.panels.unit_maps_panel import (
     MapLayout,
     UnitMapsPanel,
     map_layout,
+    unit_maps_legend,
+    unit_maps_title,
 )
 from tui.app.panels.value.matrix_view import COLUMN_MARK, ROW_MARK, MatrixView
 from tui.session.plotting import data_bounds, pixel_centres
@@ -129,6 +132,20 @@ def test_a_cell_of_a_map_or_its_title_belongs_to_its_unit_and_a_gap_to_none():
     assert layout.unit_at(2 * (layout.width + GAP), layout.height + 1) is None  # past the last
 
 
+def test_the_titles_shorten_to_fit_and_keep_the_page_and_the_unit_followed():
+    layout = map_layout(8, 31, 5, 7)
+    assert (layout.first, layout.shown) == (6, 2)  # a page: six maps to a row, one row
+    for room in (60, 40, 30, 24, 16):
+        title = unit_maps_title(layout, 8, 7, room)
+        assert "a7…a8 of 8" in title and "a8" in title.replace("a7…a8", "")
+        shortest = unit_maps_title(layout, 8, 7, 0)
+        assert len(title) <= room or title == shortest
+        for no_color in (False, True):
+            legend = unit_maps_legend(0.0712, no_color, room)
+            assert "0.07" in legend
+            assert len(legend) <= room or legend == unit_maps_legend(0.0712, no_color, 0)
+
+
 # ---- in the app
 
 
@@ -189,6 +206,10 @@ async def test_the_maps_beside_the_boundary_follow_each_step_and_a_run():
         app.view = running
         await pilot.pause()
         assert_maps_drawn(app)
+        broken = dict(running.start_parameters, W1=np.full_like(running.state["W1"], np.nan))
+        panel.show(dataclasses.replace(running, start_parameters=broken))
+        await pilot.pause()
+        assert "NaN" in " ".join(map_text(app))
 
 
 def marks_in(matrix: MatrixView) -> tuple[list[str], list[str]]:

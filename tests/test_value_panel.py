@@ -18,7 +18,15 @@ from engine.config import RunConfig
 from engine.one_example import EXAMPLE_STEPS, GRADIENT_STEPS, UPDATE_STEPS, hidden_slope
 from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
 from tui.app.panels.value.details_layout import window
-from tui.app.panels.value.matrix_view import MatrixView, cell_class, fit, intensity, summary
+from tui.app.panels.value.matrix_view import (
+    COLUMN_MARK,
+    ROW_MARK,
+    MatrixView,
+    cell_class,
+    fit,
+    intensity,
+    summary,
+)
 from tui.app.panels.value.value_axes import Selection, describe
 from tui.app.panels.value.value_details import (
     cost_terms,
@@ -372,6 +380,46 @@ async def test_render_line_draws_labels_numbers_and_styles_everything():
         row_two = {segment.text.strip(): segment.style for segment in lines[2]}
         assert row_two["-1.0000"] == view.get_component_rich_style("matrix-view--negative-4")
         assert row_two["+1.0000"] == view.get_component_rich_style("matrix-view--positive-4")
+
+
+async def test_a_marked_row_and_column_keep_every_cell_where_it_was():
+    data = np.array([[0.5, -0.25, 0.0], [1.0, -1.0, 0.125], [2.0, 3.0, -4.0]])
+    app = MatrixApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        view = app.query_one(MatrixView)
+        view.set_matrix(data, lambda r: f"a{r + 1}", lambda c: f"a{c + 1}")
+        await pilot.pause()
+        plain = [view.render_line(y).text for y in range(4)]
+        view.mark(row=1, col=2)
+        await pilot.pause()
+        marked = [view.render_line(y) for y in range(4)]
+        for strip in marked:
+            assert_all_styled(strip)
+        # only the spaces beside the marked labels changed: no cell moved
+        changed = [
+            (y, x, before, after)
+            for y, (line, strip) in enumerate(zip(plain, marked, strict=True))
+            for x, (before, after) in enumerate(zip(line, strip.text, strict=True))
+            if before != after
+        ]
+        gutter = view.gutter_width
+        column_start = gutter + 2 * view.cell_width  # the space before column a3's label
+        assert changed == [(0, column_start, " ", COLUMN_MARK), (2, gutter - 1, " ", ROW_MARK)]
+        underlined = {
+            (y, segment.text.strip())
+            for y, strip in enumerate(marked)
+            for segment in strip
+            if segment.style.underline and segment.text.strip()
+        }
+        cursor = fit(data[0, 0], view.cell_width - 1).strip()  # underlined as the cursor
+        marked_cells = {(2, fit(v, view.cell_width - 1).strip()) for v in data[1]}
+        marked_cells |= {
+            (y + 1, fit(v, view.cell_width - 1).strip()) for y, v in enumerate(data[:, 2])
+        }
+        assert underlined == marked_cells | {(1, cursor)}
+        view.mark()
+        await pilot.pause()
+        assert [view.render_line(y).text for y in range(4)] == plain
 
 
 async def test_render_line_formats_only_the_visible_cells_of_a_huge_matrix():

@@ -92,13 +92,29 @@ def map_layout(n_h: int, width: int, height: int, unit: int | None) -> MapLayout
 def unit_maps_title(layout: MapLayout | None, n_h: int, unit: int | None, room: int) -> str:
     """'hidden units a[1] · following a3', with the page shown when not all are; the longest
     that fits in `room` characters."""
-    parts = []
+    page = []
     if layout is not None and layout.shown < n_h:
-        parts.append(f"a{layout.first + 1}…a{layout.first + layout.shown} of {n_h}")
-    if unit is not None:
-        parts.append(f"following a{unit + 1}")
-    candidates = [" · ".join(["hidden units a[1]", *parts]), " · ".join(["a[1]", *parts])]
+        page.append(f"a{layout.first + 1}…a{layout.first + layout.shown} of {n_h}")
+    followed = [] if unit is None else [f"following a{unit + 1}"]
+    short = [] if unit is None else [f"{MARK}a{unit + 1}"]
+    candidates = [
+        " · ".join(["hidden units a[1]", *page, *followed]),
+        " · ".join(["a[1]", *page, *followed]),
+        " · ".join(["a[1]", *page, *short]),
+    ]
     return next((title for title in candidates if len(title) <= room), candidates[-1])
+
+
+def unit_maps_legend(scale: float, no_color: bool, room: int) -> str:
+    """What a shade means, on the maps' scale; the longest that fits in `room` characters."""
+    if no_color:
+        candidates = [
+            f"{SHADES} +  {MONO_NEGATIVE_SHADES} −  |a| ≤ {scale:.2f}",
+            f"+{SHADES} −{MONO_NEGATIVE_SHADES} ≤{scale:.2f}",
+        ]
+    else:
+        candidates = [f"shade |a| ≤ {scale:.2f}, hue its sign", f"|a| ≤ {scale:.2f}, hue: sign"]
+    return next((text for text in candidates if len(text) <= room), candidates[-1])
 
 
 class UnitMapsPanel(StripPanel):
@@ -174,13 +190,12 @@ class UnitMapsPanel(StripPanel):
         view = self._drawn = self._view
         n_h = view.dims["n[1]"]
         layout = self._layout = map_layout(n_h, width, height, view.unit)
-        self._set_titles(layout, n_h, view.unit, None)
+        maps = None if layout is None else view_unit_maps(view, layout.width, layout.height)
+        self._set_titles(layout, n_h, view.unit, None if maps is None else maps.scale)
         if layout is None:
             return self._message("no room for the maps here", width, height)
-        maps = view_unit_maps(view, layout.width, layout.height)
         if maps is None:
             return self._message(NO_MAPS, width, height)
-        self._set_titles(layout, n_h, view.unit, maps.scale)
         base = self.rich_style  # it walks up the DOM: once a drawing, not once a line
         strips: list[Strip] = []
         end = layout.first + layout.shown
@@ -197,12 +212,7 @@ class UnitMapsPanel(StripPanel):
         # the corners and the dashes and spaces around a title take 3 cells a side
         room = self.outer_size.width - 6 if self.outer_size.width else 1_000
         title = unit_maps_title(layout, n_h, unit, room)
-        if scale is None:
-            subtitle = ""
-        elif self.app.no_color:
-            subtitle = f"{SHADES} +  {MONO_NEGATIVE_SHADES} −  |a| ≤ {scale:.2f}"
-        else:
-            subtitle = f"shade |a| ≤ {scale:.2f}, hue its sign"
+        subtitle = "" if scale is None else unit_maps_legend(scale, self.app.no_color, room)
         # setting either repaints the panel, even to the same text
         if title != self.border_title:
             self.border_title = title
@@ -266,5 +276,7 @@ def same_maps(drawn: View, view: View) -> bool:
             np.array_equal(value, drawn.start_parameters[name])
             for name, value in view.start_parameters.items()
         )
-        and np.array_equal(view.state["X"], drawn.state["X"])
+        and (
+            view.state["X"] is drawn.state["X"] or np.array_equal(view.state["X"], drawn.state["X"])
+        )
     )
