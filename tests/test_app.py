@@ -313,12 +313,13 @@ async def test_16_and_256_colour_terminals_get_only_their_colours(
 
     app._display = display
     async with app.run_test(size=WIDE) as pilot:
-        for key in ("n", "n", "n", "n", "n", "n", "n", "n", "n", "n", "question_mark", "escape"):
+        # u: the unit followed is marked in the maps, the network and the matrices too
+        for key in ("u", *["n"] * 10, "question_mark", "escape"):
             await pilot.press(key)
         await pilot.pause()
     assert app.console.color_system == color_system
     text = "".join(sent)
-    assert "\x1b[" in text and "dW1" in text
+    assert "\x1b[" in text and "dW1" in text and "▸a1" in text
     assert not [code for code in refused if code in text]
 
 
