@@ -144,6 +144,7 @@ def test_the_titles_shorten_to_fit_and_keep_the_page_and_the_unit_followed():
             legend = unit_maps_legend(0.0712, no_color, room)
             assert "0.07" in legend
             assert len(legend) <= room or legend == unit_maps_legend(0.0712, no_color, 0)
+            assert unit_maps_legend(0.0, no_color, room) == "a = 0 everywhere"
 
 
 # ---- in the app

@@ -107,6 +107,8 @@ def unit_maps_title(layout: MapLayout | None, n_h: int, unit: int | None, room: 
 
 def unit_maps_legend(scale: float, no_color: bool, room: int) -> str:
     """What a shade means, on the maps' scale; the longest that fits in `room` characters."""
+    if scale == 0:  # zero initialization with tanh: no shade to explain
+        return "a = 0 everywhere"
     if no_color:
         candidates = [
             f"{SHADES} +  {MONO_NEGATIVE_SHADES} −  |a| ≤ {scale:.2f}",
