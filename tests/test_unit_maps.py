@@ -14,6 +14,7 @@ from app_helpers import SMALL, WIDE, new_app, panel_text
 from engine.config import RunConfig
 from engine.functional import forward
 from engine.shapes import SHAPES, hidden_axis
+from tui.app.panels.network_panel import MAX_UNITS_SHOWN, network_markup
 from tui.app.panels.unit_maps_panel import (
     GAP,
     MARK,
@@ -145,6 +146,19 @@ def test_the_titles_shorten_to_fit_and_keep_the_page_and_the_unit_followed():
             assert "0.07" in legend
             assert len(legend) <= room or legend == unit_maps_legend(0.0712, no_color, 0)
             assert unit_maps_legend(0.0, no_color, room) == "a = 0 everywhere"
+
+
+def test_a_unit_followed_from_the_middle_of_a_wide_layer_is_drawn_in_the_network():
+    session = Session(RunConfig(hidden=20))
+    for unit, hidden in ((10, "a18[1]"), (3, "a18[1]"), (None, "a11[1]")):
+        session.pick_unit(unit)
+        lines = network_markup(session.view()).plain.splitlines()
+        units = [line for line in lines if "[1]" in line and "(" not in line]
+        assert len(units) <= MAX_UNITS_SHOWN
+        drawn = " ".join(units)
+        assert "a1[1]" in drawn and "a20[1]" in drawn and hidden not in drawn
+        if unit is not None:
+            assert f"{MARK}a{unit + 1}[1]" in drawn
 
 
 # ---- in the app

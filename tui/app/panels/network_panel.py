@@ -20,12 +20,21 @@ from tui.session.view import View
 MAX_UNITS_SHOWN = 8
 
 
-def _shown_units(n: int) -> list[int | None]:
-    """Unit indices to draw; None stands for the ones left out in the middle."""
+def _shown_units(n: int, followed: int | None = None) -> list[int | None]:
+    """Unit indices to draw; None stands for the ones left out. A unit followed from the
+    middle is drawn there, in place of the last one."""
     if n <= MAX_UNITS_SHOWN:
         return list(range(n))
     half = MAX_UNITS_SHOWN // 2 - 1
-    return [*range(half), None, *range(n - half, n)]
+    shown = {*range(half), *range(n - half, n)}
+    if followed is not None and followed not in shown:
+        shown = {*range(half), followed, *range(n - half + 1, n)}
+    units: list[int | None] = []
+    for unit in sorted(shown):
+        if units and unit != units[-1] + 1:
+            units.append(None)
+        units.append(unit)
+    return units
 
 
 class NetworkPanel(TextPanel):
@@ -47,7 +56,7 @@ def network_markup(view: View) -> Content:
 
     inputs = [f"x{k + 1}" for k in range(n_x)]
     hidden = []
-    for unit in _shown_units(n_h):
+    for unit in _shown_units(n_h, view.unit):
         if unit is None:
             hidden.append(("  ⋮", "$text-muted"))
             continue
