@@ -193,6 +193,15 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
+        "picture",
+        "o",
+        "picture",
+        "picture",
+        "Save a PNG picture of the screen where stepnet started, for slides (the palette's "
+        "Screenshot saves an SVG).",
+        in_footer=False,
+    ),
+    Command(
         "next-beat",
         "greater_than_sign",
         "next_beat",
