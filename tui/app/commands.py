@@ -197,8 +197,7 @@ COMMANDS: tuple[Command, ...] = (
         "o",
         "picture",
         "picture",
-        "Save a PNG picture of the screen where stepnet started, for slides (the palette's "
-        "Screenshot saves an SVG).",
+        "Save a PNG picture of the screen, for slides, where stepnet started.",
         in_footer=False,
     ),
     Command(
