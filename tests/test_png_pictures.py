@@ -206,3 +206,35 @@ def test_a_monospace_font_of_the_machine_comes_first():
     # monospace: every glyph of the text advances the same, one cell
     widths = {font.getlength(character) for character in "J 0.217813accuracy ^palette"}
     assert len(widths) == 1 and typeface.cell_width == math.ceil(widths.pop())
+
+
+async def test_o_saves_a_png_of_the_screen_where_stepnet_started(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("n", "o")
+        await pilot.pause()
+        (saved,) = tmp_path.glob("stepnet *.png")
+        assert app.session.message == f"screenshot saved as {saved.resolve()}"
+        typeface = system_typeface()
+        image = picture(saved.read_bytes())
+        assert image.size == (80 * typeface.cell_width, 24 * typeface.cell_height)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "picture (o)" in titles
+
+
+async def test_a_served_session_neither_offers_nor_saves_a_picture(tmp_path, monkeypatch):
+    from engine.config import RunConfig
+    from tui.serve.confined_app import ConfinedApp, ConfinedSession
+    from tui.serve.confinement import Confinement, EngineCaps
+
+    monkeypatch.chdir(tmp_path)
+    confinement = Confinement(tmp_path, EngineCaps(max_iterations=50))
+    app = ConfinedApp(ConfinedSession(RunConfig(), confinement=confinement))
+    async with app.run_test(size=WIDE) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert not [title for title in titles if title.startswith("picture")]
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.session.message == "screenshots are off in a served session"
+    assert not list(tmp_path.rglob("*.png"))
