@@ -111,6 +111,7 @@ async def test_a_lesson_beat_entered_before_the_app_starts_is_not_entered_again(
         (["--steps", "10", "--iteration", "2"], "--steps and --iteration/--step both place"),
         (["--steps", "-1"], "--steps -1: give 0–150000"),
         (["--lesson", "9", "--steps", "3"], "--steps and --lesson both place"),
+        (["--lesson", "9", "--hidden", "3"], "--lesson 9 plays the lesson's own setup"),
         (["--watch", "W1 +"], "--watch 'W1 +':"),
         (["--watch", "cost"] * (MAX_WATCHES + 1), f"{MAX_WATCHES} watches at most"),
         (["--cursor", "2;5"], "--cursor '2;5': write ROW,COL"),

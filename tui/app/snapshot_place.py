@@ -34,6 +34,11 @@ def placed_app(config: RunConfig, place: Place):
     _check_one_place(place)
     watches = _watches(place.watches)
     if place.lesson is not None:
+        if config != RunConfig().checked():
+            raise StepnetError(
+                f"--lesson {place.lesson} plays the lesson's own setup: leave out --data, "
+                "--hidden and the other setup options"
+            )
         player = _lesson_at(place.lesson, place.beat or 1, watches)
         session, app = player.session, StepnetApp(player.session, lesson=player)
     else:
