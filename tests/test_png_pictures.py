@@ -187,15 +187,19 @@ def test_wide_characters_take_two_cells_and_marks_join_their_letter():
 
 
 def test_with_no_font_on_the_machine_pillows_own_draws_the_picture(monkeypatch):
+    def forget_fonts():
+        typeface_module._files_by_name.cache_clear()
+        system_typeface.cache_clear()
+
     monkeypatch.setattr(typeface_module, "font_folders", lambda: [])
-    typeface_module._files_by_name.cache_clear()
+    forget_fonts()
     try:
         typeface = system_typeface()
         assert typeface.name == "Pillow's built-in font"
         image = picture(cells_png([_row("J 0.217813")], typeface))
         assert image.size == (10 * typeface.cell_width, typeface.cell_height)
     finally:
-        typeface_module._files_by_name.cache_clear()
+        forget_fonts()
 
 
 def test_a_monospace_font_of_the_machine_comes_first():

@@ -109,6 +109,7 @@ def _has_glyph(font, character: str) -> bool:
     return mask.size != missing.size or bytes(mask) != bytes(missing)
 
 
+@functools.cache  # loaded once, and which glyphs each font has is learnt once
 def system_typeface(size: int = FONT_SIZE) -> Typeface:
     """The monospace fonts found on this machine, then Pillow's own for what they lack; Pillow's
     own alone where there are none (a fresh CI machine)."""
