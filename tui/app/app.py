@@ -8,6 +8,7 @@ a second; the run message replaces any stale one still queued.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -43,6 +44,7 @@ from tui.app.panels.placement import (
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.value.value_panel import ValuePanel
+from tui.app.picture.png_picture import app_png
 from tui.app.ranked_footer import RankedFooter
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
@@ -75,7 +77,7 @@ LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follo
 PANELS = selector(PANEL_TYPES)
 RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
-WHILE_RUNNING = {"run", "help", "message_log", "next_tab", "quit", "command_palette"}
+WHILE_RUNNING = {"run", "help", "message_log", "next_tab", "picture", "quit", "command_palette"}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
@@ -139,7 +141,7 @@ class StepnetApp(KeysInOrder, App):
         self.crash_log: Path | None = None
         # in a lesson, a beat is being entered from the start: on_mount enters the first, and a
         # key that arrives before then (r in the same read) must not start a run beside it
-        self.entering_beat = lesson is not None
+        self.entering_beat = lesson is not None and lesson.outcome is None
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
         self._beat_feedback: list[str] = []  # quiz feedback from the beat being entered
@@ -243,8 +245,10 @@ class StepnetApp(KeysInOrder, App):
     def on_mount(self) -> None:
         self.show_view(self.view)
         self._focus_matrix()
-        if self.lesson is not None:
+        if self.lesson is not None and self.lesson.outcome is None:
             self._enter_beat(0)
+        elif self.lesson is not None:  # a beat entered before (stepnet snapshot --beat)
+            self.on_beat_entered(BeatEntered())
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback as the app exits; the crash goes to a log file
@@ -648,17 +652,29 @@ class StepnetApp(KeysInOrder, App):
         self.session.message = text
         self.refresh_from_session()
 
+    def action_picture(self) -> None:
+        stamp = datetime.now().strftime("%Y-%m-%d %H_%M_%S")
+        self.deliver_screenshot(f"stepnet {stamp}.png")
+
     def deliver_screenshot(self, filename=None, path=None, time_format=None) -> str | None:
         # Textual saves into ~/Downloads, and fails with no word of where when that folder does
-        # not exist (a server, a fresh account): save where the user started stepnet, and say so
-        if self.is_web:
-            return super().deliver_screenshot(filename, path, time_format)
+        # not exist (a server, a fresh account): save where the user started stepnet, and say so.
+        # A name ending in .png (the picture key) gets a PNG, any other Textual's SVG.
         name = (
             filename or f"stepnet {datetime.now().strftime(time_format or '%Y-%m-%d %H_%M_%S')}.svg"
         )
+        png = name.lower().endswith(".png")
+        if self.is_web:
+            if not png:
+                return super().deliver_screenshot(filename, path, time_format)
+            picture = io.BytesIO(app_png(self))
+            return self.deliver_binary(picture, save_filename=name, mime_type="image/png")
         target = Path(path or Path.cwd()) / name
         try:
-            target.write_text(self.export_screenshot(), encoding="utf-8")
+            if png:
+                target.write_bytes(app_png(self))
+            else:
+                target.write_text(self.export_screenshot(), encoding="utf-8")
         except OSError as error:
             self._tell(f"could not save the screenshot as {target}: {error.strerror}")
             return None

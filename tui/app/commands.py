@@ -193,6 +193,14 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
+        "picture",
+        "o",
+        "picture",
+        "picture",
+        "Save a PNG picture of the screen, for slides, where stepnet started.",
+        in_footer=False,
+    ),
+    Command(
         "next-beat",
         "greater_than_sign",
         "next_beat",

@@ -21,12 +21,15 @@ from textual.screen import Screen
 
 from engine.config import RunConfig
 from tui.app.app import StepnetApp
+from tui.app.commands import COMMANDS
 from tui.serve.child_limits import cpu_time_up_message, on_cpu_time_up
 from tui.serve.confinement import Confinement
 from tui.session.session import MAX_HIDDEN_IN_APP, Session
 
-# Textual's own palette entry that writes an SVG into the server's working folder
+# Textual's own palette entry that writes an SVG into the server's working folder, and the
+# picture key's (a PNG): both are left out of the palette, and deliver_screenshot refuses them
 SCREENSHOT_COMMAND = "Screenshot"
+PICTURE_COMMAND = next(command.label for command in COMMANDS if command.id == "picture")
 # Errors told on the status bar before the app gives up: one that repeats at every frame (a
 # panel that cannot draw) would otherwise never end
 MAX_ERRORS_TOLD = 20
@@ -77,7 +80,9 @@ class ConfinedApp(StepnetApp):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
-            if command.title != SCREENSHOT_COMMAND:
+            if command.title != SCREENSHOT_COMMAND and not command.title.startswith(
+                f"{PICTURE_COMMAND} ("
+            ):
                 yield command
 
     errors_told = 0
