@@ -27,6 +27,7 @@ from engine.conditions import ACCEPTED_FORMS
 from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
+from tui.app import colour_depth
 from tui.app.commands import COMMANDS, bindings
 from tui.app.crash import write_crash_log
 from tui.app.keys_in_order import KeysInOrder
@@ -129,6 +130,9 @@ class StepnetApp(KeysInOrder, App):
 
     def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:
         super().__init__()
+        # on 16 or 256 colours the panels take palette colours for the theme's blends
+        if (depth := colour_depth.depth_class(self.console.color_system)) is not None:
+            self.add_class(depth)
         self.lesson = lesson  # in a lesson, its player owns the session
         self._session = session
         self.messages = MessageLog()  # every status-line message, whole (l shows them)
