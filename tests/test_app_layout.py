@@ -86,6 +86,26 @@ async def test_t_cycles_the_compact_layouts_tabs_and_the_value_tab_takes_the_arr
         assert app.session.selection == (0, 1)
 
 
+async def test_shift_t_goes_back_through_the_tabs_the_way_t_came():
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        tabs = app.screen.query_one("#tabs", TabbedContent)
+        order = [pane.id for pane in tabs.query(TabPane)]
+        assert tabs.active == order[0]
+        seen = []
+        for _ in order:
+            await pilot.press("T")
+            await pilot.pause()
+            seen.append(tabs.active)
+        assert seen == [*reversed(order[1:]), order[0]]  # the last tab first, then back round
+        await pilot.press("t", "T")
+        await pilot.pause()
+        assert tabs.active == order[0]  # one forward, one back: where it was
+        # the value tab takes the arrow keys again, as after t
+        await pilot.press("n", "right")
+        assert app.session.selection == (0, 1)
+
+
 async def test_t_side_by_side_says_every_panel_is_in_sight():
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:

@@ -76,7 +76,9 @@ LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follo
 PANELS = selector(PANEL_TYPES)
 RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
-WHILE_RUNNING = {"run", "help", "message_log", "next_tab", "quit", "command_palette"}
+WHILE_RUNNING = {
+    *("run", "help", "message_log", "next_tab", "previous_tab", "quit", "command_palette"),
+}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
@@ -601,12 +603,19 @@ class StepnetApp(KeysInOrder, App):
         self.push_screen(PromptScreen(question, placeholder, value), answered)
 
     def action_next_tab(self) -> None:
+        self._move_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._move_tab(-1)
+
+    def _move_tab(self, step: int) -> None:
+        """Show the tab `step` along, round from the last to the first and back."""
         tabs = next(self.main_screen.query(TabbedContent).results(), None)
         if tabs is None:
             self._tell("every panel is in sight side by side: tabs come below 110×32")
             return
         panes = [pane.id for pane in tabs.query(TabPane).results() if pane.id]
-        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
         # focus left in the pane now hidden would bring that pane back (a TabPane's focus
         # activates it): the value tab's arrow keys move its cursor, elsewhere they go to the tabs
         if tabs.active == "tab-value":
