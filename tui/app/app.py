@@ -370,7 +370,8 @@ class StepnetApp(KeysInOrder, App):
             return None
         if stepper.cursor in self._quizzed:
             return None
-        return question_for(self.lesson.lesson.quiz, STEP_NAMES[stepper.next_index])
+        step = STEP_NAMES[stepper.next_index]
+        return question_for(self.lesson.lesson.quiz, step, stepper.X.shape)
 
     def action_back(self) -> None:
         self.session.back()
