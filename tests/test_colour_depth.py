@@ -15,6 +15,7 @@ from engine.config import RunConfig
 from tui.app import colour_depth
 from tui.app.panels.boundary_panel import BoundaryPanel
 from tui.app.panels.value.matrix_view import MatrixView, cell_class
+from tui.app.snapshot import build_app
 from tui.session.session import Session
 
 SYSTEMS = {16: ("standard", ColorSystem.STANDARD), 256: ("256", ColorSystem.EIGHT_BIT)}
@@ -110,3 +111,10 @@ async def test_after_a_run_both_classes_glyphs_and_signs_have_hues_of_their_own(
         # the cursor is neither sign's hue
         cursor = matrix.get_component_rich_style("matrix-view--cursor")
         assert palette_number(cursor.bgcolor, depth) not in red | blue
+
+
+def test_a_picture_is_drawn_in_the_themes_colours_whatever_the_terminal(monkeypatch):
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "standard")  # as TERM=xterm does
+    app = build_app(RunConfig())
+    assert app.console.color_system == "standard"
+    assert not any(app.has_class(name) for name in colour_depth.DEPTH_CLASSES)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 # Rich's names for a console's colour system; "windows" is the legacy console's 16 colours
 DEPTH_OF_SYSTEM = {"standard": 16, "windows": 16, "256": 256}
 DEPTHS = (16, 256)
+DEPTH_CLASSES = tuple(f"-colours-{depth}" for depth in DEPTHS)
 
 # faint → strong, one step per matrix intensity; 16 colours have two tones of a hue
 NEGATIVE = {
