@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+import numpy as np
 import pytest
 from app_helpers import (
     SMALL,
@@ -23,7 +24,7 @@ from engine.mistakes.catalogue import MISTAKES
 from engine.notation import shape_equation
 from engine.steps import STEPS
 from tui.app.screens.message_log_screen import MessageLogScreen
-from tui.session.formatting import statistics
+from tui.session.formatting import number, statistics, uses_scientific
 from tui.session.message_log import MessageLog
 
 SIZES = [(120, 40), (100, 30), (80, 24), (60, 20)]
@@ -83,6 +84,26 @@ async def test_t_cycles_the_compact_layouts_tabs_and_the_value_tab_takes_the_arr
         await pilot.pause()
         assert tabs.active == "tab-value"
         await pilot.press("right")
+        assert app.session.selection == (0, 1)
+
+
+async def test_shift_t_goes_back_through_the_tabs_the_way_t_came():
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        tabs = app.screen.query_one("#tabs", TabbedContent)
+        order = [pane.id for pane in tabs.query(TabPane)]
+        assert tabs.active == order[0]
+        seen = []
+        for _ in order:
+            await pilot.press("T")
+            await pilot.pause()
+            seen.append(tabs.active)
+        assert seen == [*reversed(order[1:]), order[0]]  # the last tab first, then back round
+        await pilot.press("t", "T")
+        await pilot.pause()
+        assert tabs.active == order[0]  # one forward, one back: where it was
+        # the value tab takes the arrow keys again, as after t
+        await pilot.press("n", "right")
         assert app.session.selection == (0, 1)
 
 
@@ -173,3 +194,43 @@ async def test_the_formula_the_shapes_and_the_statistics_are_whole_on_screen(siz
                     assert whole_on_a_line(lines, part), (size, name, part)
             title = app.screen.query_one("#boundary").border_title
             assert "…" not in title and title.endswith("%")
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL])
+async def test_the_w2_update_table_shows_every_entry_whole_with_no_sign_after_an_operator(size):
+    # W[2] is (1, 4): its old, −α·dW and new go an entry per line, so no number is cut
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*["n"] * REPRESENTATIVE["W2"])
+        await pilot.pause()
+        await pilot.pause()
+        lines = screen_lines(app)
+        state, start = app.view.state, app.view.start_parameters
+        old, new = start["W2"][0], state["W2"][0]
+        step = new - old
+        shown = {}
+        for j, label in enumerate(("a1", "a2", "a3", "a4")):
+            row = [line for line in lines if re.search(rf"│ {label} [+-]\d", line)]
+            if row:  # at 80x24 the last rows are below the fold: those shown are whole
+                shown[label] = row[0]
+                scientific = uses_scientific(np.concatenate([old, step, new]))
+                for value in (old[j], step[j], new[j]):
+                    assert number(value, scientific=scientific) in row[0], (size, label)
+        assert list(shown)[:2] == ["a1", "a2"]
+        if size == WIDE:
+            assert len(shown) == 4
+        # an operator stands on the blocks' title line, never before a signed number
+        assert not [line for line in lines if re.search(r"[+−] [+-]\d", line)]
+
+
+async def test_no_operator_stands_before_a_signed_number_in_the_example_forms():
+    # b[1] is 0 at the start: `+ +0.0000` was the W x + b form of Z1 on the first step
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(12):  # Z1 … W1 of iteration 0, each step's details on screen
+            await pilot.press("n")
+            await pilot.pause()
+            lines = screen_lines(app)
+            assert not [line for line in lines if re.search(r"[+−] [+-]\d", line)], (
+                app.view.event.name
+            )

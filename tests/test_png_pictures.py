@@ -12,7 +12,7 @@ import math
 import unicodedata
 
 import pytest
-from app_helpers import SMALL, WIDE, new_app
+from app_helpers import SMALL, WIDE, new_app, settle, settle_layout
 from PIL import Image
 from rich.segment import Segment
 from rich.style import Style
@@ -61,7 +61,9 @@ async def screen_cells(size, steps: int = 9):
         for _ in range(steps):
             app.session.step()
         app.refresh_from_session()
-        await pilot.pause()
+        # under load one pause may leave a panel's first layout or redraw still to come
+        await settle(app, pilot)
+        await settle_layout(pilot)
         return app_cells(app), app.session.view(), app_png(app, builtin_typeface())
 
 

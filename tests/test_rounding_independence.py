@@ -40,6 +40,14 @@ async def _break_and_run(app, pilot):
     await pilot.pause()
 
 
+async def _run_300_then_to_w1(app, pilot):
+    app.session.stepper.run(300)
+    for _ in range(STEP_INDEX["W1"] + 1):
+        app.session.step()
+    app.refresh_from_session()
+    await pilot.pause()
+
+
 SCREENS = {
     "start": (RunConfig(), 0, WIDE, None),
     "Z1": (RunConfig(), steps_to("Z1"), WIDE, None),
@@ -55,6 +63,8 @@ SCREENS = {
     "breakpoint at dW1": (RunConfig(), steps_to("dW1"), WIDE, _break_and_run),
     "80x24 at dW1": (RunConfig(), steps_to("dW1"), SMALL, None),
     "W2-not-transposed": (RunConfig(mistake="W2-not-transposed"), steps_to("dZ1"), WIDE, None),
+    # the colour-depth snapshots: their text is the same on every colour system
+    "W1 after 300 iterations": (RunConfig(), 0, WIDE, _run_300_then_to_w1),
 }
 
 

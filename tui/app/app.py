@@ -28,6 +28,7 @@ from engine.conditions import ACCEPTED_FORMS
 from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
+from tui.app import colour_depth
 from tui.app.commands import COMMANDS, bindings
 from tui.app.crash import write_crash_log
 from tui.app.keys_in_order import KeysInOrder
@@ -77,7 +78,10 @@ LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follo
 PANELS = selector(PANEL_TYPES)
 RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
-WHILE_RUNNING = {"run", "help", "message_log", "next_tab", "picture", "quit", "command_palette"}
+WHILE_RUNNING = {
+    *("run", "help", "message_log", "next_tab", "previous_tab", "picture", "quit"),
+    "command_palette",
+}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
@@ -131,6 +135,9 @@ class StepnetApp(KeysInOrder, App):
 
     def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:
         super().__init__()
+        # on 16 or 256 colours the panels take palette colours for the theme's blends
+        if (depth := colour_depth.depth_class(self.console.color_system)) is not None:
+            self.add_class(depth)
         self.lesson = lesson  # in a lesson, its player owns the session
         self._session = session
         self.messages = MessageLog()  # every status-line message, whole (l shows them)
@@ -368,7 +375,8 @@ class StepnetApp(KeysInOrder, App):
             return None
         if stepper.cursor in self._quizzed:
             return None
-        return question_for(self.lesson.lesson.quiz, STEP_NAMES[stepper.next_index])
+        step = STEP_NAMES[stepper.next_index]
+        return question_for(self.lesson.lesson.quiz, step, stepper.X.shape)
 
     def action_back(self) -> None:
         self.session.back()
@@ -601,12 +609,19 @@ class StepnetApp(KeysInOrder, App):
         self.push_screen(PromptScreen(question, placeholder, value), answered)
 
     def action_next_tab(self) -> None:
+        self._move_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._move_tab(-1)
+
+    def _move_tab(self, step: int) -> None:
+        """Show the tab `step` along, round from the last to the first and back."""
         tabs = next(self.main_screen.query(TabbedContent).results(), None)
         if tabs is None:
             self._tell("every panel is in sight side by side: tabs come below 110×32")
             return
         panes = [pane.id for pane in tabs.query(TabPane).results() if pane.id]
-        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
         # focus left in the pane now hidden would bring that pane back (a TabPane's focus
         # activates it): the value tab's arrow keys move its cursor, elsewhere they go to the tabs
         if tabs.active == "tab-value":

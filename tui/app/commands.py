@@ -227,6 +227,14 @@ COMMANDS: tuple[Command, ...] = (
         in_footer=False,
     ),
     Command(
+        "previous-tab",
+        "T",
+        "previous_tab",
+        "tab back",
+        "Below 110×32, where panels are tabs: show the previous tab (before the first, the last).",
+        in_footer=False,
+    ),
+    Command(
         "messages",
         "l",
         "message_log",

@@ -24,11 +24,16 @@ FORMATS = ("png", "svg")
 def build_app(config: RunConfig, steps: int = 0, session: Session | None = None):
     """The app on `config` after `steps` steps, ready to run headless."""
     from tui.app.app import StepnetApp
+    from tui.app.colour_depth import DEPTH_CLASSES
 
     session = session or Session(config)
     for _ in range(steps):
         session.step()
-    return StepnetApp(session)
+    app = StepnetApp(session)
+    # an SVG holds every colour: a picture is drawn in the theme's own, whatever the terminal
+    # it is made in (TERM=xterm would otherwise give it the 16-colour palette)
+    app.remove_class(*DEPTH_CLASSES)
+    return app
 
 
 def parse_size(text: str) -> tuple[int, int]:
