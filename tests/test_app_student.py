@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from app_helpers import WIDE, panel_text
 from rich.console import Console
@@ -275,3 +276,96 @@ def test_snapshot_of_theirs_trained_beside_the_engines_cost_curve(snap_compare):
         await traced(app, pilot)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=trained)
+
+
+# ---- r: the first divergence however far ahead, or word that there is none
+
+
+async def comparison_done(app, pilot) -> None:
+    """Wait for r's run and comparison to end (seconds: a child process per 100 iterations)."""
+    for _ in range(3000):  # 60 s at most
+        await pilot.pause(0.02)
+        if not app.running and not app.workers:
+            break
+    await pilot.pause()
+
+
+async def test_r_finds_a_divergence_that_shows_only_after_hundreds_of_iterations():
+    # A2 clipped to [0.01, 0.99]: right until the engine's A2 first leaves that range
+    app = student_app("clip_a2.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n")
+        await traced(app, pilot)
+        assert "yours: agrees with the engine at iteration 0" in panel_text(app, "#status")
+        await pilot.press("r")
+        await comparison_done(app, pilot)
+        assert (app.view.iteration, app.view.event.name) == (515, "A2")
+        status = panel_text(app, "#status")
+        assert "stopped where yours differs: A2, iteration 515" in status
+        assert "yours: forward_propagation differs first at A2, iteration 515" in status
+        # the engine's A2 there is the first outside [0.01, 0.99] by more than the tolerance
+        engines = app.view.event.value
+        assert engines.max() > 0.99 + 1e-5 * 0.99 + 1e-8 or engines.min() < 0.01 - 1e-5 * 0.01
+        assert panel_text(app, "#steps").splitlines()[STEP_INDEX["A2"] + 1].endswith(" ✗")
+        assert all(app.marks[i].marks["A2"] == "✓" for i in range(500, 515))
+
+
+async def test_r_on_a_file_that_never_differs_says_so_at_the_iteration_limit():
+    app = StudentApp(Session(RunConfig(iterations=250)), FILES / "correct.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await comparison_done(app, pilot)
+        assert app.session.stepper.iteration == 250  # the run went to its limit, and stayed
+        status = panel_text(app, "#status")
+        assert "yours agrees with the engine at every step from iteration 0 to 249; " in status
+        assert "yours: agrees with the engine at iteration 249" in status
+
+
+async def test_r_pauses_the_comparison_where_it_got_to():
+    app = student_app("clip_a2.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        for _ in range(1500):  # the run is over and theirs is being compared
+            await pilot.pause(0.02)
+            if "comparing yours with the engine: iteration" in app.session.message:
+                break
+        await pilot.press("r")
+        await comparison_done(app, pilot)
+        cursor = app.session.stepper.cursor
+        compared = cursor // 15  # at the end of the last iteration compared
+        assert cursor % 15 == 0 and compared % 100 == 0 and 100 <= compared < 515
+        assert f"paused: yours agrees with the engine up to iteration {compared - 1}" in (
+            panel_text(app, "#status")
+        )
+        await pilot.press("r")  # on from there, to the same divergence
+        await comparison_done(app, pilot)
+        assert (app.view.iteration, app.view.event.name) == (515, "A2")
+
+
+# ---- marks belong to one run
+
+
+@pytest.mark.parametrize("key", ["plus", "x", "z", "right_square_bracket"])
+async def test_a_new_run_forgets_the_marks_of_the_last(key):
+    from engine.functional import backward, forward, update
+    from tui.app.student_app import StudentTraced
+
+    app = student_app("update_sign_flipped.py")  # W := W + α·dW
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "W1")
+        before, run_before = app.marks[0], app._run()
+        await pilot.press(key)  # n_h, seed, init or α: a new run from iteration 0
+        await pilot.press("n")
+        await traced(app, pilot)
+        # a trace of the last run that comes late is not taken for this one's
+        app.post_message(StudentTraced(run_before, 0, type("T", (), {"iterations": [before]})))
+        await pilot.pause()
+        marks = app.marks[0]
+        if key == "z":  # zero weights, half the labels 1: every gradient is 0, so W ± α·0 agrees
+            assert (before.marks["W1"], marks.marks["W1"]) == ("✗", "✓")
+            return
+        params, (X, Y) = app.view.start_parameters, app.session.data
+        grads = backward(params, forward(params, X), X, Y)
+        engines = update(params, grads, app.session.config.learning_rate)["W1"]
+        assert np.array_equal(marks.differences["W1"].expected, engines)  # this run's W1
+        assert not np.array_equal(before.differences["W1"].expected, engines)

@@ -66,6 +66,9 @@ class IterationMarks:
     differences: dict[str, Difference] = field(default_factory=dict)
     # step → the known mistake theirs agrees with there: (its name, the words)
     diagnoses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # each function's first difference (or its error) here, in step order; `iteration` counts
+    # from the trace's first
+    divergences: list[Divergence] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +76,8 @@ class StudentTrace:
     iterations: list[IterationMarks]
     divergence: Divergence | None
     missing: list[str]  # iteration functions the file does not define
+    # W1 … b2 after the last iteration traced, the engine's: where a next trace goes on from
+    end_parameters: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def trace_student(
@@ -93,7 +98,7 @@ def trace_student(
             f"{MAX_ITERATIONS} iterations"
         )
     source = read_learner_file(path)
-    cases = _cases(as_features(X), Y, params, iterations, learning_rate)
+    cases, end = _cases(as_features(X), Y, params, iterations, learning_rate)
     loaded = sandbox.run_functions(
         lambda: sandbox.load_source(source),
         cases,
@@ -109,10 +114,12 @@ def trace_student(
             continue
         for i, case in enumerate(cases[function]):
             found = _judge(function, case, outcome, i, marks[i])
+            if found is not None:
+                marks[i].divergences.append(found)
             if found is not None and (first is None or _order(found) < _order(first)):
                 first = found
     missing = [name for name in ITERATION_FUNCTIONS if name not in loaded.found]
-    return StudentTrace(marks, first, missing)
+    return StudentTrace(marks, first, missing, end)
 
 
 def _order(divergence: Divergence) -> tuple[int, int]:
@@ -120,8 +127,9 @@ def _order(divergence: Divergence) -> tuple[int, int]:
     return divergence.iteration, STEP_NAMES.index(step)
 
 
-def _cases(X, Y, params, iterations: int, learning_rate: float) -> dict[str, tuple[Case, ...]]:
-    """The engine's own trajectory, each iteration's inputs and answers as cases."""
+def _cases(X, Y, params, iterations: int, learning_rate: float):
+    """The engine's own trajectory, each iteration's inputs and answers as cases; and the
+    parameters after the last."""
     Y = as_labels(Y, m=X.shape[1])
     params = check_parameters(params, n_x=X.shape[0])
     cases: dict[str, list[Case]] = {function: [] for function in ITERATION_FUNCTIONS}
@@ -143,7 +151,7 @@ def _cases(X, Y, params, iterations: int, learning_rate: float) -> dict[str, tup
             Case("update_parameters", label, (params, grads, learning_rate), partial(dict, new))
         )
         params = new
-    return {function: tuple(found) for function, found in cases.items()}
+    return {function: tuple(found) for function, found in cases.items()}, dict(params)
 
 
 def _cost(cache, Y) -> dict[str, float]:
