@@ -201,6 +201,20 @@ def cost_chart(app) -> list[str]:
     return ["".join(s.text for s in panel.render_line(y)) for y in range(panel.size.height)]
 
 
+def engines_training(params, X, Y, iterations: int) -> dict:
+    from engine.functional import backward, forward, update
+
+    for _ in range(iterations):
+        params = update(params, backward(params, forward(params, X), X, Y), 1.2)
+    return params
+
+
+def accuracy_of(params, X, Y) -> float:
+    from engine.functional import forward
+
+    return float(np.mean((forward(params, X)["A2"] > 0.5) == Y))
+
+
 async def test_y_trains_on_theirs_and_draws_both_curves_then_y_again_the_engines_alone():
     app = student_app("correct.py")
     async with app.run_test(size=WIDE) as pilot:
@@ -209,25 +223,63 @@ async def test_y_trains_on_theirs_and_draws_both_curves_then_y_again_the_engines
         engines, theirs = app.curves
         assert len(engines) == len(theirs) == 1000
         assert theirs == pytest.approx(engines, rel=1e-9)  # a correct file trains as the engine
-        assert "trained on yours from iteration 0: J 0.25866 after 1000 iterations, the " in (
-            panel_text(app, "#status")
+        # the panels draw the parameters theirs trained to: here the engine's after 1000
+        X, Y = app.session.data
+        expected = engines_training(dict(app.session.view().start_parameters), X, Y, 1000)
+        for name, value in expected.items():
+            np.testing.assert_allclose(app.view.state[name], value, rtol=1e-9, atol=1e-12)
+        status = panel_text(app, "#status")
+        assert status.startswith(
+            f"yours: trained 1000 iterations from iteration 0 · J {theirs[-1]:.6f} (the "
+            f"engine's {engines[-1]:.6f}) · accuracy {100 * accuracy_of(expected, X, Y):.1f}%"
         )
+        assert "boundary, network, ŷ and accuracy are your parameters'" in status
+        assert panel_text(app, "#steps").splitlines()[:2] == [
+            "trained on yours",
+            "iterations 0–999",
+        ]
+        assert "iteration 1000" in panel_text(app, "#formula").splitlines()[0]  # theirs' next
         chart = cost_chart(app)
         assert app.screen.query_one("#cost").border_title == "cost J · engine ▇ yours •"
         assert chart[1].startswith("0.6932┤••")  # theirs, on the engine's first columns
         assert chart[-2].startswith("0.2587┤") and chart[-2].endswith("••")
         assert chart[-1].strip() == "└0 ──────── 1,000 iterations"
-        await pilot.press("x")  # a new seed: another run, so theirs is no longer beside it
+        await pilot.press("n", "x")  # the screen is their training: the run's keys wait
+        await pilot.pause()
+        assert app.session.stepper.cursor == 0 and app.session.config.seed == 3
+        await pilot.press("y")  # y again: the engine's run, where it was
         await pilot.pause()
         assert app.curves is None and "•" not in "".join(cost_chart(app))
-        await pilot.press("y", "y")  # the second y while the first still trains: it waits
+        assert "back to the engine's run, at iteration 0" in panel_text(app, "#status")
+        assert panel_text(app, "#steps").startswith("iteration 0 · yours ✓/✗")
+        await pilot.press("x", "y", "y")  # the second y while the first still trains: it waits
         assert "still training on yours for 1000 iterations" in panel_text(app, "#status")
         await traced(app, pilot)
-        assert app.curves is not None
-        await pilot.press("y")  # y again: the engine's alone
-        await pilot.pause()
-        assert app.curves is None and "•" not in "".join(cost_chart(app))
-        assert "the engine's cost curve alone again" in panel_text(app, "#status")
+        assert app.curves is not None and "from iteration 0" in panel_text(app, "#status")
+
+
+async def test_y_shows_the_parameters_their_training_gave_not_the_engines():
+    # an extra 1/m in dZ1: the hidden layer barely learns, so theirs stays near 0.69
+    from engine.reference.student import train_student
+
+    app = student_app("extra_mean_in_dz1.py")
+    async with app.run_test(size=WIDE) as pilot:
+        start = dict(app.session.view().start_parameters)
+        await pilot.press("y")
+        await traced(app, pilot)
+        X, Y = app.session.data
+        trained = train_student(FILES / "extra_mean_in_dz1.py", X, Y, start, iterations=1000)
+        for name, value in trained.parameters.items():
+            assert np.array_equal(app.view.state[name], value)  # theirs, exactly
+        engines = engines_training(start, X, Y, 1000)
+        assert not np.allclose(app.view.state["W1"], engines["W1"])
+        theirs_accuracy = accuracy_of(trained.parameters, X, Y)
+        assert app.view.accuracy == theirs_accuracy != accuracy_of(engines, X, Y)
+        assert app.screen.query_one("#boundary").border_title.startswith(
+            f"boundary · accuracy {100 * theirs_accuracy:.1f}%"
+        )
+        assert f"accuracy {100 * theirs_accuracy:.1f}%" in panel_text(app, "#status")
+        assert details_text(app).startswith("yours, trained: the value is the engine's forward")
 
 
 async def test_y_on_theirs_that_blows_up_draws_theirs_until_it_stops_and_says_why():
@@ -237,11 +289,33 @@ async def test_y_on_theirs_that_blows_up_draws_theirs_until_it_stops_and_says_wh
         await traced(app, pilot)
         _, theirs = app.curves
         assert len(theirs) == 3  # 400 times too big a step: J is NaN at iteration 2
-        assert "your cost is not finite at iteration 2" in panel_text(app, "#status")
+        status = panel_text(app, "#status")
+        assert "your cost is not finite at iteration 2" in status
+        # the panels draw where theirs stopped: the start of iteration 2, after two updates
+        assert status.startswith("yours: trained 3 iterations from iteration 0 · J nan (the ")
+        assert "iteration 2" in panel_text(app, "#formula").splitlines()[0]
+        assert details_text(app).startswith("yours, trained: the value is the engine's forward")
+        assert "after 2 updates" in details_text(app).replace("\n", " ")
         chart = cost_chart(app)
         # the largest J drawn is theirs (0.8259 at iteration 1), at the top of the first column
         assert chart[1].startswith(f"{theirs[1]:.4g}┤•")
         assert sum(line.count("•") for line in chart) == 1  # theirs ends in the first column
+
+
+async def test_y_on_theirs_whose_parameters_change_shape_keeps_the_engines_panels_and_says_so():
+    # db1 summed over the examples' axis wrongly: b1 becomes (4, 400), not the course's (4, 1)
+    app = student_app("sum_wrong_axis.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        _, theirs = app.curves
+        assert len(theirs) == 1000  # their costs are drawn
+        assert "the panels show the engine's run: your update_parameters does not return W1, " in (
+            panel_text(app, "#status")
+        )
+        assert panel_text(app, "#steps").splitlines()[-2] == "the panels: the engine's"
+        assert app.view.cursor == app.session.stepper.cursor == 0  # the engine's, untouched
+        assert np.array_equal(app.view.state["W1"], app.session.view().state["W1"])
 
 
 async def test_y_on_theirs_that_raises_says_so_and_draws_the_engines_alone():

@@ -204,6 +204,10 @@ class StudentTraining:
 
     costs: list[float]  # NaN where their cost is not one number
     error: str | None  # why it stopped early, for a person; None if it ran every iteration
+    # W1 … b2 their update_parameters returned last, after `updates` updates; None when those
+    # are not the course's parameters (a missing key, another shape, not numbers)
+    parameters: dict[str, np.ndarray] | None = None
+    updates: int = 0  # one fewer than len(costs) when a cost not finite stopped it
 
 
 def train_student(
@@ -252,16 +256,36 @@ def train_student(
         where = f" ({error['where']})" if error["where"] else ""
         return StudentTraining([], f"{error['type']}: {error['message']}{where}")
     sent = result["value"]
-    costs = [float(c) for c in np.asarray(getattr(sent, "value", sent), dtype=np.float64)]
+    costs = [float(c) for c in np.asarray(_plain(sent["costs"]), dtype=np.float64)]
+    trained = _parameters(sent["parameters"], params)
     if len(costs) < iterations:  # the loop stops at the first cost that is not finite
-        return StudentTraining(costs, f"your cost is not finite at iteration {len(costs) - 1}")
-    return StudentTraining(costs, None)
+        error = f"your cost is not finite at iteration {len(costs) - 1}"
+        return StudentTraining(costs, error, trained, len(costs) - 1)
+    return StudentTraining(costs, None, trained, len(costs))
+
+
+def _plain(sent):
+    return getattr(sent, "value", sent)  # an array the wire sent with its type
+
+
+def _parameters(sent, like: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """Their last parameters, if they are the course's four arrays in `like`'s shapes."""
+    sent = _plain(sent)
+    if not isinstance(sent, Mapping):
+        return None
+    found = {}
+    for name, start in like.items():
+        value = _plain(sent.get(name))
+        if not isinstance(value, np.ndarray) or value.shape != start.shape:
+            return None
+        found[name] = np.asarray(value, dtype=np.float64)
+    return found
 
 
 def _train_loop(forward_propagation, compute_cost, backward_propagation, update_parameters,
                 params, X, Y, iterations, learning_rate) -> np.ndarray:  # fmt: skip
     """Runs in the child: theirs, each function fed what their previous one returned; J per
-    iteration, up to the first that is not finite (one number the wire sends back as is)."""
+    iteration, up to the first that is not finite, and the parameters they ended with."""
     costs: list[float] = []
     for _ in range(iterations):
         A2, cache = forward_propagation(X, params)
@@ -271,4 +295,4 @@ def _train_loop(forward_propagation, compute_cost, backward_propagation, update_
             break
         grads = backward_propagation(params, cache, X, Y)
         params = update_parameters(params, grads, learning_rate)
-    return np.asarray(costs)
+    return {"costs": np.asarray(costs), "parameters": params}

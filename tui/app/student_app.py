@@ -33,19 +33,29 @@ from engine.reference.student import (
     trace_student,
     train_student,
 )
-from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
-from tui.app.app import StepnetApp
+from engine.stepper import Stepper
+from engine.steps import STEP_INDEX, STEP_NAMES, STEPS_PER_ITERATION
+from tui.app.app import WHILE_RUNNING, StepnetApp
 from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.formula_panel import FormulaPanel
 from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.student_marks import student_status_content, student_steps_content
+from tui.app.panels.student_trained import (
+    TrainedOnYours,
+    trained_details,
+    trained_formula_line,
+    trained_status_content,
+    trained_steps_content,
+)
 from tui.app.panels.student_yours import yours_details, yours_formula_line
 from tui.app.panels.value.value_panel import ValuePanel
 from tui.session.session import Session
-from tui.session.view import View
+from tui.session.view import View, take_view
 
 YOURS_ITERATIONS = 1000  # y trains this long on theirs (and on the engine's, to draw beside it)
+# what keys do while y shows their training: y goes back; help, the log and quitting still work
+WHILE_YOURS = (WHILE_RUNNING - {"run"}) | {"train_yours"}
 
 
 class StudentTraced(Message):
@@ -77,11 +87,14 @@ class Compared(Message):
 
 
 class YoursTrained(Message):
-    def __init__(self, training: StudentTraining, engines: np.ndarray, iteration: int) -> None:
+    def __init__(
+        self, run: tuple, training: StudentTraining, engines: np.ndarray, start: View
+    ) -> None:
         super().__init__()
+        self.run = run
         self.training = training
         self.engines = engines
-        self.iteration = iteration
+        self.start = start  # where y was pressed: both trainings began from its parameters
 
 
 class StudentApp(StepnetApp):
@@ -92,10 +105,19 @@ class StudentApp(StepnetApp):
         self.divergence: Divergence | None = None  # the earliest found so far
         self._asked: set[int] = set()
         self._marks_of = self._run()  # the run the marks belong to
-        # y: J per iteration trained on theirs and on the engine's, from the same parameters
-        self.curves: tuple[np.ndarray, np.ndarray] | None = None
-        self._curves_of = None  # the stepper they were trained beside: a restart drops them
+        # y: what training on theirs gave, shown in place of the engine's run until y again
+        self.trained: TrainedOnYours | None = None
         self._training = False  # a y's training under way: another y waits for it
+
+    @property
+    def curves(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(the engine's J per iteration, theirs) while y shows their training."""
+        return None if self.trained is None else (self.trained.engines, self.trained.theirs)
+
+    def _applies_now(self, action: str) -> bool | None:
+        if self.trained is not None and action not in WHILE_YOURS:
+            return None  # the screen is their training, not the run: y goes back to it
+        return super()._applies_now(action)
 
     def _run(self) -> tuple:
         """What decides the engine's trajectory: the settings and the what-if edits. The
@@ -109,28 +131,42 @@ class StudentApp(StepnetApp):
 
     def show_view(self, view: View) -> None:
         self._forget_an_earlier_run()
-        marks = self.marks.get(view.iteration)
+        trained = self.trained
+        if trained is not None and trained.view is not None:
+            view = replace(trained.view, message=view.message)  # their parameters, not the run's
+        marks = None if trained is not None else self.marks.get(view.iteration)
         for value in self.query(ValuePanel).results():
             # read when the panel draws its details, also when only its cursor moves
-            value.extra_details = lambda shown: yours_details(
-                shown, self.marks.get(shown.iteration)
+            value.extra_details = lambda shown: (
+                yours_details(shown, self.marks.get(shown.iteration))
+                if self.trained is None
+                else trained_details(self.trained)
             )
-        if self.curves is not None and self.session.stepper is not self._curves_of:
-            self.curves = None  # another run (a setting changed): its curve is not theirs'
         for panel in self.query(FormulaPanel).results():
-            panel.extra_line = lambda shown: yours_formula_line(
-                shown, self.marks.get(shown.iteration)
+            panel.extra_line = lambda shown: (
+                yours_formula_line(shown, self.marks.get(shown.iteration))
+                if self.trained is None
+                else trained_formula_line(self.trained)
             )
         for panel in self.query(CostPanel).results():
             panel.curves = self.curves
             panel.border_title = "cost J · engine ▇ yours •" if self.curves else "cost J"
         super().show_view(view)
         for panel in self.query(StepsPanel).results():
-            panel.show_content(student_steps_content(view, marks))
+            panel.show_content(
+                student_steps_content(view, marks)
+                if trained is None
+                else trained_steps_content(trained)
+            )
         for bar in self.query(StatusBar).results():
-            bar.show_content(student_status_content(view, self.divergence, marks is not None))
+            bar.show_content(
+                student_status_content(view, self.divergence, marks is not None)
+                if trained is None
+                else trained_status_content(trained, view)
+            )
         if (
-            marks is None
+            trained is None
+            and marks is None
             and not view.running
             and not self.running  # r's comparison will bring these marks
             and view.iteration not in self._asked
@@ -251,9 +287,9 @@ class StudentApp(StepnetApp):
         if self._training:
             self._tell(f"still training on yours for {YOURS_ITERATIONS} iterations …")
             return
-        if self.curves is not None:
-            self.curves = None
-            self._tell("the engine's cost curve alone again (y trains on yours)")
+        if self.trained is not None:
+            self.trained = None
+            self._tell(f"back to the engine's run, at iteration {self.session.view().iteration}")
             return
         self._training = True
         self._tell(f"training on yours for {YOURS_ITERATIONS} iterations …")
@@ -272,21 +308,45 @@ class StudentApp(StepnetApp):
             cache = forward(params, state["X"])
             engines.append(cost(cache["A2"], state["Y"]))
             params = update(params, backward(params, cache, state["X"], state["Y"]), rate)
-        self.post_message(YoursTrained(training, np.asarray(engines), view.iteration))
+        self.post_message(YoursTrained(self._run(), training, np.asarray(engines), view))
 
     def on_yours_trained(self, message: YoursTrained) -> None:
         self._training = False
-        training, engines = message.training, message.engines
-        theirs = np.asarray(training.costs, dtype=np.float64)
-        if len(theirs) == 0:
+        training = message.training
+        if message.run != self._run():
+            self._tell("the settings changed while yours trained: y trains again from here")
+            return
+        if not training.costs:
             self._tell(f"yours could not be trained: {training.error}")
             return
-        self.curves, self._curves_of = (engines, theirs), self.session.stepper
-        said = (
-            f"trained on yours from iteration {message.iteration}: J {theirs[-1]:.6g} after "
-            f"{len(theirs)} iterations, the engine's {engines[len(theirs) - 1]:.6g}"
-        )
+        self.trained = trained_on_yours(message.start, training, message.engines)
+        said = f"trained on yours from iteration {message.start.iteration}"
         self._tell(said if training.error is None else f"{said}; {training.error}")
+
+
+def trained_on_yours(start: View, training: StudentTraining, engines) -> TrainedOnYours:
+    """What y shows: their last parameters drawn by the panels, the engine's forward pass of
+    them computed to ŷ = A2 so the value panel has their predictions; or why the panels stay
+    the engine's (their update returned no parameters, or parameters gone NaN/Inf)."""
+    theirs = np.asarray(training.costs, dtype=np.float64)
+    params = training.parameters
+    if params is None:
+        why = "your update_parameters does not return W1, b1, W2, b2 in their shapes"
+    elif not all(np.isfinite(value).all() for value in params.values()):
+        why = "your parameters are not finite after it"
+    else:
+        stepper = Stepper(start.state["X"], start.state["Y"], params)
+        for _ in range(STEP_INDEX["A2"] + 1):
+            stepper.step()
+        # numbered as the iteration their parameters begin in their training
+        after = start.iteration + training.updates
+        shown = replace(
+            take_view(stepper, start.config),
+            costs=theirs,
+            cursor=after * STEPS_PER_ITERATION + stepper.cursor,
+        )
+        return TrainedOnYours(start.iteration, training.updates, engines, theirs, shown)
+    return TrainedOnYours(start.iteration, training.updates, engines, theirs, None, why)
 
 
 def _place_of(view: View) -> tuple[int, int]:
