@@ -177,11 +177,29 @@ async def test_the_formula_panel_says_when_no_known_mistake_fits():
         )
 
 
-def test_served_and_unreadable_and_other_networks_are_refused(capsys):
+def test_served_and_unreadable_and_other_networks_are_refused(capsys, tmp_path):
     assert main(["--student", str(FILES / "syntax_error.py")]) == 2
     assert "line 51: syntax error" in capsys.readouterr().err
     assert main(["--student", str(FILES / "correct.py"), "--activation", "relu"]) == 2
     assert "use tanh" in capsys.readouterr().err
+    served = ["--served", "--save-dir", str(tmp_path), "--student", str(FILES / "correct.py")]
+    assert main(served) == 2
+    assert capsys.readouterr().err == (
+        "stepnet: error: a served session runs no one's code: --student is not available here\n"
+    )
+
+
+async def test_the_activation_and_mistake_keys_say_what_student_compares_with():
+    app = student_app("correct.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.session.config.activation == "tanh"
+        assert "compares your functions with the course's tanh network" in app.session.message
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.session.config.mistake is None and len(app.screen_stack) == 1
+        assert "without a mistake" in app.session.message
 
 
 def test_snapshot_of_theirs_beside_the_engine_at_dW2(snap_compare):
