@@ -419,7 +419,7 @@ async def test_r_pauses_the_comparison_where_it_got_to():
         await pilot.press("r")
         for _ in range(1500):  # the run is over and theirs is being compared
             await pilot.pause(0.02)
-            if "comparing yours with the engine: iteration" in app.session.message:
+            if "yours: comparing with the engine, iteration" in panel_text(app, "#status"):
                 break
         await pilot.press("r")
         await comparison_done(app, pilot)

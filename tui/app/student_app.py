@@ -108,6 +108,7 @@ class StudentApp(StepnetApp):
         # y: what training on theirs gave, shown in place of the engine's run until y again
         self.trained: TrainedOnYours | None = None
         self._training = False  # a y's training under way: another y waits for it
+        self._comparing: str | None = None  # r's comparison under way: how far it got
 
     @property
     def curves(self) -> tuple[np.ndarray, np.ndarray] | None:
@@ -160,7 +161,7 @@ class StudentApp(StepnetApp):
             )
         for bar in self.query(StatusBar).results():
             bar.show_content(
-                student_status_content(view, self.divergence, marks is not None)
+                student_status_content(view, self.divergence, marks is not None, self._comparing)
                 if trained is None
                 else trained_status_content(trained, view)
             )
@@ -240,13 +241,14 @@ class StudentApp(StepnetApp):
 
     def on_comparing(self, message: Comparing) -> None:
         if self.running:
-            self._tell(
-                f"comparing yours with the engine: iteration {message.iteration} of "
+            self._comparing = (
+                f"yours: comparing with the engine, iteration {message.iteration} of "
                 f"{message.last} … (r pauses)"
             )
+            self.refresh_from_session()
 
     def on_compared(self, message: Compared) -> None:
-        self.running = False
+        self.running, self._comparing = False, None
         search, start = message.search, message.start
         stepper = self.session.stepper
         if search.place is not None:
