@@ -189,6 +189,22 @@ def test_served_and_unreadable_and_other_networks_are_refused(capsys, tmp_path):
     )
 
 
+@pytest.mark.parametrize("key", ["y", "r"])
+async def test_a_file_that_goes_away_meanwhile_is_one_line_not_a_crash(tmp_path, key):
+    mine = tmp_path / "mine.py"
+    mine.write_text((FILES / "correct.py").read_text())
+    app = StudentApp(Session(RunConfig(iterations=20)), mine)
+    async with app.run_test(size=WIDE) as pilot:
+        await traced(app, pilot)
+        mine.unlink()
+        await pilot.press(key)
+        await comparison_done(app, pilot)
+        assert app.crash is None and not app.running and not app._training
+        assert f"yours could not be run: {mine}: no such file; check the path" in (
+            panel_text(app, "#status")
+        )
+
+
 async def test_the_activation_and_mistake_keys_say_what_student_compares_with():
     app = student_app("correct.py")
     async with app.run_test(size=WIDE) as pilot:

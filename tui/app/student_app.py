@@ -22,6 +22,7 @@ from textual import work
 from textual.message import Message
 
 from engine.edits import alpha_at
+from engine.errors import StepnetError
 from engine.functional import backward, cost, forward, update
 from engine.reference.divergence_search import Search, search_divergence
 from engine.reference.student import (
@@ -84,6 +85,14 @@ class Compared(Message):
         self.start = start  # where r was pressed
         self.search = search
         self.said = said  # what the run that went first said (converged, the limit, …)
+
+
+class StudentFailed(Message):
+    """The learner's file could not be run at all (gone, or unparsable since it was read)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class YoursTrained(Message):
@@ -180,13 +189,17 @@ class StudentApp(StepnetApp):
 
     @work(thread=True, group="student")
     def _trace(self, view: View) -> None:
-        trace = trace_student(
-            self.student,
-            view.state["X"],
-            view.state["Y"],
-            view.start_parameters,
-            learning_rate=self._learning_rate(view.iteration),
-        )
+        try:
+            trace = trace_student(
+                self.student,
+                view.state["X"],
+                view.state["Y"],
+                view.start_parameters,
+                learning_rate=self._learning_rate(view.iteration),
+            )
+        except StepnetError as error:  # the file went or broke since it was read
+            self.post_message(StudentFailed(str(error)))
+            return
         self.post_message(StudentTraced(self._run(), view.iteration, trace))
 
     def on_student_traced(self, message: StudentTraced) -> None:
@@ -225,7 +238,15 @@ class StudentApp(StepnetApp):
         last = stopped.iteration
         # to the end of the run: a step breakpoint stops mid-iteration, the rest after a whole one
         until = (last, STEPS_PER_ITERATION - 1 if stopped.index is None else stopped.index)
-        search = search_divergence(
+        try:
+            search = self._search(start, until, last)
+        except StepnetError as error:
+            self.post_message(StudentFailed(str(error)))
+            return
+        self.post_message(Compared(start, search, stopped.message))
+
+    def _search(self, start: View, until: tuple[int, int], last: int) -> Search:
+        return search_divergence(
             self.student,
             start.state["X"],
             start.state["Y"],
@@ -237,7 +258,10 @@ class StudentApp(StepnetApp):
             cancel=self._pause.is_set,
             on_chunk=lambda iteration: self.post_message(Comparing(iteration, last)),
         )
-        self.post_message(Compared(start, search, stopped.message))
+
+    def on_student_failed(self, message: StudentFailed) -> None:
+        self.running, self._training, self._comparing = False, False, None
+        self._tell(f"yours could not be run: {message.problem}")
 
     def on_comparing(self, message: Comparing) -> None:
         if self.running:
@@ -301,10 +325,14 @@ class StudentApp(StepnetApp):
     def _train_yours(self, view: View) -> None:
         state, params = view.state, dict(view.start_parameters)
         rate = view.config.learning_rate
-        training = train_student(
-            self.student, state["X"], state["Y"], params,
-            iterations=YOURS_ITERATIONS, learning_rate=rate,
-        )  # fmt: skip
+        try:
+            training = train_student(
+                self.student, state["X"], state["Y"], params,
+                iterations=YOURS_ITERATIONS, learning_rate=rate,
+            )  # fmt: skip
+        except StepnetError as error:
+            self.post_message(StudentFailed(str(error)))
+            return
         engines = []
         for _ in range(YOURS_ITERATIONS):  # the engine's own, from the same parameters
             cache = forward(params, state["X"])
