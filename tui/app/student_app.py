@@ -8,8 +8,9 @@ ahead: it runs as usual (to convergence, a breakpoint, NaN/Inf or the iteration 
 compares theirs over every iteration it ran (engine/reference/divergence_search.py) and goes
 back to the first place theirs differs; r again pauses either part. Marks are kept for one run
 (its settings and what-if edits): a new run forgets them. The value and formula panels say what
-theirs gave at the step on screen (panels/student_yours.py); `y` trains on theirs alone and the
-cost panel draws their curve over the engine's.
+theirs gave at the step on screen (panels/student_yours.py); `y` trains on theirs alone, and
+until y again the screen shows the parameters theirs trained to, with their cost curve over the
+engine's (panels/student_trained.py).
 """
 
 from __future__ import annotations
