@@ -180,8 +180,8 @@ COMMANDS: tuple[Command, ...] = (
         "y",
         "train_yours",
         "train yours",
-        "With --student: train on your functions instead, both cost curves drawn; y again: "
-        "the engine's alone.",
+        "With --student: train on your functions instead; the screen shows your parameters "
+        "and both cost curves; y again: back to the engine's run.",
         in_footer=False,
     ),
     Command(
