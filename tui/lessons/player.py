@@ -184,13 +184,14 @@ class LessonPlayer:
             if result.reason not in ("converged", "done"):
                 return f"the run stopped before converging: {result.message}"
         else:
-            kept = list(session.breakpoints)
-            session.breakpoints = []
+            # the beat's condition alone, on even if the learner switched off one like it
+            kept = list(session.breakpoints), session.disabled
+            session.breakpoints, session.disabled = [], set()
             session.add_breakpoint(target.condition)
             try:
                 result = runner(session)
             finally:
-                session.breakpoints = kept
+                session.breakpoints, session.disabled = kept
             if result.reason == "shape-error":
                 raise session.stepper.failure
             # a run stops at NaN or Inf by itself, before any condition is asked

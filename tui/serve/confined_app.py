@@ -53,9 +53,9 @@ class ConfinedSession(Session):
         confined = self.confinement.caps.confine(self.config.with_changes(**changes))
         super().restart(**{**changes, "iterations": confined.iterations})
 
-    def save(self, path: str) -> None:
+    def save(self, path: str, lesson=None) -> None:
         target = self.confinement.save_path(path)
-        super().save(str(target))
+        super().save(str(target), lesson)
         self.message = f"saved as {target.name}, in this session's own folder until it ends"
 
     def goto_iteration(self, iteration: int) -> None:
