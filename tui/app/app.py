@@ -46,6 +46,7 @@ from tui.app.panels.value.value_panel import ValuePanel
 from tui.app.ranked_footer import RankedFooter
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.manage_screen import ManageScreen
 from tui.app.screens.message_log_screen import MessageLogScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.palette import Palette
@@ -497,6 +498,9 @@ class StepnetApp(KeysInOrder, App):
     def action_toggle_breakpoint(self) -> None:
         self.session.toggle_step_breakpoint()
         self.refresh_from_session()
+
+    def action_manage(self) -> None:
+        self.push_screen(ManageScreen(self.session, self.refresh_from_session))
 
     def action_add_watch(self) -> None:
         self._ask(
