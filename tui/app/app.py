@@ -139,8 +139,9 @@ class StepnetApp(KeysInOrder, App):
         self.crash: Exception | None = None  # what ended the app, if anything did
         self.crash_log: Path | None = None
         # in a lesson, a beat is being entered from the start: on_mount enters the first, and a
-        # key that arrives before then (r in the same read) must not start a run beside it
-        self.entering_beat = lesson is not None
+        # key that arrives before then (r in the same read) must not start a run beside it;
+        # a lesson resumed from a session file comes with its beat entered already
+        self.entering_beat = lesson is not None and lesson.outcome is None
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
         self._beat_feedback: list[str] = []  # quiz feedback from the beat being entered
@@ -244,8 +245,10 @@ class StepnetApp(KeysInOrder, App):
     def on_mount(self) -> None:
         self.show_view(self.view)
         self._focus_matrix()
-        if self.lesson is not None:
+        if self.entering_beat:
             self._enter_beat(0)
+        else:
+            self.show_lesson()
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback as the app exits; the crash goes to a log file
@@ -583,8 +586,9 @@ class StepnetApp(KeysInOrder, App):
 
     def action_save(self) -> None:
         def save(path: str) -> None:
+            place = None if self.lesson is None else self.lesson.place()
             try:
-                self.session.save(path)
+                self.session.save(path, place)
             except StepnetError as error:
                 self.session.message = str(error)
 

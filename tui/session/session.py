@@ -133,6 +133,8 @@ class Session:
         )
         written = save_session(path, data)
         self.message = f"saved to {written}; reopen with stepnet --resume {written}"
+        if lesson is not None:
+            self.message += f", in this lesson at beat {lesson.beat + 1}"
 
     @property
     def active_breakpoints(self) -> list[Breakpoint]:
