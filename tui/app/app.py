@@ -63,6 +63,7 @@ from tui.session.gradient_report import gradient_table
 from tui.session.message_log import MessageLog
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
+from tui.session.session_file import LessonPlace
 from tui.session.sweep_pictures import EXAMPLE as SWEEP_EXAMPLE
 from tui.session.view import View
 from tui.session.watch_conditions import WATCH_FORMS
@@ -585,14 +586,17 @@ class StepnetApp(KeysInOrder, App):
         self.refresh_from_session()
 
     def action_save(self) -> None:
-        def save(path: str) -> None:
-            place = None if self.lesson is None else self.lesson.place()
-            try:
-                self.session.save(path, place)
-            except StepnetError as error:
-                self.session.message = str(error)
+        self._ask("Save the session to:", "", self.save_session_as, value=DEFAULT_SESSION_FILE)
 
-        self._ask("Save the session to:", "", save, value=DEFAULT_SESSION_FILE)
+    def save_session_as(self, path: str) -> None:
+        """Save to the file the user named; in a lesson, with where in it."""
+        try:
+            self.session.save(path, self.lesson_place())
+        except StepnetError as error:
+            self.session.message = str(error)
+
+    def lesson_place(self) -> LessonPlace | None:
+        return None if self.lesson is None else self.lesson.place()
 
     def _ask(self, question: str, placeholder: str, then, value: str = "") -> None:
         """Ask in a prompt; hand a non-empty answer to `then`, then redraw."""

@@ -110,6 +110,12 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
         "--lesson", metavar="NAME", help="start every session in this lesson, at its first beat"
     )
     parser.add_argument(
+        "--save-to",
+        metavar="DIR",
+        help="keep what students save with s, a folder per session in DIR (default: s saves "
+        "nothing over SSH, and only downloads in a browser)",
+    )
+    parser.add_argument(
         "--max-sessions",
         type=int,
         metavar="N",

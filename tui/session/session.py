@@ -120,9 +120,9 @@ class Session:
             **options,
         )
 
-    def save(self, path: str, lesson: LessonPlace | None = None) -> None:
-        """Save to `path`; in a lesson, `lesson` says where, so a resume reopens it there."""
-        data = capture(
+    def captured(self, lesson: LessonPlace | None = None) -> SessionData:
+        """What a session file keeps of this session; in a lesson, `lesson` says where."""
+        return capture(
             self.stepper,
             self.config,
             breakpoints=self.breakpoints,
@@ -131,7 +131,10 @@ class Session:
             disabled=self.disabled,
             lesson=lesson,
         )
-        written = save_session(path, data)
+
+    def save(self, path: str, lesson: LessonPlace | None = None) -> None:
+        """Save to `path`; in a lesson, `lesson` says where, so a resume reopens it there."""
+        written = save_session(path, self.captured(lesson))
         self.message = f"saved to {written}; reopen with stepnet --resume {written}"
         if lesson is not None:
             self.message += f", in this lesson at beat {lesson.beat + 1}"

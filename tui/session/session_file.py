@@ -235,6 +235,12 @@ def save_session(path: str | os.PathLike, session: SessionData) -> Path:
     return path
 
 
+def session_text(session: SessionData, name: str) -> str:
+    """The text save_session writes for `session`, to hand over elsewhere (a browser's
+    download); StepnetError naming `name` if no load would read it back."""
+    return _to_json(session, Path(name))
+
+
 def _check_name(path: Path, doing: str) -> None:
     """StepnetError for a path no file system takes: a NUL in it, or a part longer than the
     255 bytes file names hold (the system would say only 'invalid argument' or Errno 36)."""
