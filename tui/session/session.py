@@ -107,8 +107,8 @@ class Session:
         return cls.restored(load_session(path), f"resumed {path}")
 
     @classmethod
-    def restored(cls, saved: SessionData, message: str, **options) -> Session:
-        """The session `saved` holds, every value exactly as it was (options: a subclass's)."""
+    def restored(cls, saved: SessionData, message: str) -> Session:
+        """The session `saved` holds, every value exactly as it was."""
         return cls(
             saved.config,
             stepper=saved.stepper(),
@@ -117,7 +117,6 @@ class Session:
             selection=saved.selection,
             message=message,
             disabled=set(saved.disabled),
-            **options,
         )
 
     def captured(self, lesson: LessonPlace | None = None) -> SessionData:
