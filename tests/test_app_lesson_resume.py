@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 
 from app_helpers import WIDE, burst, panel_text, settle, settle_keys
 
@@ -15,6 +16,7 @@ from tui.lessons.lesson_file import find_lesson, load_lesson
 from tui.lessons.player import LessonPlayer
 from tui.lessons.resume import resume
 from tui.session.session import Session
+from tui.session.session_file import save_session
 
 
 def app_in(path) -> StepnetApp:
@@ -116,3 +118,21 @@ def test_a_session_saved_outside_a_lesson_resumes_plain(tmp_path):
     resumed, player = resume(str(tmp_path / "plain.json"))
     assert player is None and resumed.stepper.cursor == 1
     assert resumed.message == f"resumed {tmp_path / 'plain.json'}"
+
+
+def test_a_shipped_lesson_saved_on_another_install_is_found_by_name_and_digest(tmp_path):
+    shipped = load_lesson(find_lesson("one-example-output"))
+    player = LessonPlayer(shipped)
+    player.enter(1)
+    elsewhere = replace(player.place(), path=f"/srv/class/venv/lessons/{shipped.path.name}")
+    player.session.step()
+    target = tmp_path / "downloaded.json"
+    save_session(target, player.session.captured(elsewhere))
+
+    session, reopened = resume(str(target))
+    assert reopened is not None and reopened.lesson.path == shipped.path
+    assert reopened.index == 1 and session.stepper.cursor == player.session.stepper.cursor
+
+    wrong = replace(elsewhere, sha256="0" * 64)  # the same name, other bytes: not trusted
+    save_session(target, player.session.captured(wrong))
+    assert resume(str(target))[1] is None
