@@ -13,6 +13,7 @@ from engine.errors import StepnetError
 from tui.serve.confinement import EngineCaps
 from tui.serve.gate import GateLimits
 from tui.serve.limits import ClassLimits, parse_duration
+from tui.serve.save_folder import checked_save_root
 
 LOOPBACK = "127.0.0.1"
 SERVE_EXTRA = "pip install 'stepnet[serve]'"
@@ -172,6 +173,8 @@ def run_serve(args: argparse.Namespace) -> int:
     limits = _limits_from(args)
     gate = gate_limits_from(args)
     lesson = _checked_lesson(args.lesson, limits.caps) if args.lesson else None
+    # checked before anything starts (a host key made, a port taken): a Path, or None
+    args.save_to = checked_save_root(args.save_to) if args.save_to else None
     if args.serve_kind == "ssh":
         _require("asyncssh", "serve ssh")
         from tui.serve.ssh_server import serve_ssh

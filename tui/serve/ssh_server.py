@@ -32,7 +32,7 @@ from tui.serve.limits import (
 from tui.serve.log_lines import shown
 from tui.serve.password_file import read_password
 from tui.serve.pty_child import PtyChild
-from tui.serve.save_folder import checked_save_root, drop_if_empty, save_dir_for
+from tui.serve.save_folder import drop_if_empty, save_dir_for
 from tui.serve.ssh_keys import (
     HOST_KEY_TYPE,
     fingerprint,
@@ -379,7 +379,7 @@ async def serve_ssh(
         limits=limits,
         lesson=lesson,
         gate=gate or GateLimits(),
-        save_to=args.save_to and checked_save_root(args.save_to),
+        save_to=args.save_to,
     )
     server = SSHClassroom(settings)
     try:

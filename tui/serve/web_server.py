@@ -42,7 +42,7 @@ from tui.serve.limits import (
 )
 from tui.serve.log_lines import shown
 from tui.serve.password_file import read_password
-from tui.serve.save_folder import checked_save_root, drop_if_empty, save_dir_for
+from tui.serve.save_folder import drop_if_empty, save_dir_for
 from tui.serve.warm_start import WarmStarter
 from tui.serve.web_access import ClassCode, same_origin
 from tui.serve.web_messages import MAX_MESSAGE_BYTES, process_messages
@@ -304,7 +304,7 @@ async def serve_web(
         args.public_url,
         password=password,
         gate=gate,
-        save_to=args.save_to and checked_save_root(args.save_to),
+        save_to=args.save_to,
     )
     runner = await server.start()
     access = (
