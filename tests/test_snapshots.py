@@ -69,6 +69,22 @@ def test_help_screen(snap_compare):
     assert snap_compare(build_app(RunConfig()), press=["question_mark"], terminal_size=WIDE)
 
 
+def test_breakpoints_and_watches_listed(snap_compare):
+    # one of each kind, one switched off: what K shows, over the step the breakpoint is on
+    app = build_app(RunConfig(), steps_to("dW1"))
+
+    async def set_and_list(pilot):
+        await pilot.press("k")
+        for text in ("cost rises", "b2 changes by > 0.01"):
+            app.session.add_breakpoint(text)
+        app.session.add_watch("abs(dW1).max()")
+        app.session.toggle_breakpoint_enabled(1)
+        await pilot.press("K")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=set_and_list)
+
+
 def test_small_terminal_80x24(snap_compare):
     assert snap_compare(build_app(RunConfig(), steps_to("dW1")), terminal_size=SMALL)
 

@@ -49,6 +49,7 @@ from tui.app.picture.png_picture import app_png
 from tui.app.ranked_footer import RankedFooter
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.manage_screen import ManageScreen
 from tui.app.screens.message_log_screen import MessageLogScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.palette import Palette
@@ -65,6 +66,7 @@ from tui.session.gradient_report import gradient_table
 from tui.session.message_log import MessageLog
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
+from tui.session.session_file import LessonPlace
 from tui.session.sweep_pictures import EXAMPLE as SWEEP_EXAMPLE
 from tui.session.view import View
 from tui.session.watch_conditions import WATCH_FORMS
@@ -147,7 +149,8 @@ class StepnetApp(KeysInOrder, App):
         self.crash: Exception | None = None  # what ended the app, if anything did
         self.crash_log: Path | None = None
         # in a lesson, a beat is being entered from the start: on_mount enters the first, and a
-        # key that arrives before then (r in the same read) must not start a run beside it
+        # key that arrives before then (r in the same read) must not start a run beside it;
+        # a lesson resumed from a session file comes with its beat entered already
         self.entering_beat = lesson is not None and lesson.outcome is None
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
@@ -252,10 +255,11 @@ class StepnetApp(KeysInOrder, App):
     def on_mount(self) -> None:
         self.show_view(self.view)
         self._focus_matrix()
-        if self.lesson is not None and self.lesson.outcome is None:
+        if self.entering_beat:
             self._enter_beat(0)
-        elif self.lesson is not None:  # a beat entered before (stepnet snapshot --beat)
+        elif self.lesson is not None:  # entered before: stepnet snapshot --beat, or --resume
             self.on_beat_entered(BeatEntered())
+            self._focus_matrix()  # the cell a resumed learner had selected wins over the highlight
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback as the app exits; the crash goes to a log file
@@ -510,6 +514,9 @@ class StepnetApp(KeysInOrder, App):
         self.session.toggle_step_breakpoint()
         self.refresh_from_session()
 
+    def action_manage(self) -> None:
+        self.push_screen(ManageScreen(self.session, self.refresh_from_session))
+
     def action_add_watch(self) -> None:
         self._ask(
             "Watch expression:", "abs(dW1).max() · W2 @ A1 · A1[:, 0]", self.session.add_watch
@@ -590,13 +597,17 @@ class StepnetApp(KeysInOrder, App):
         self.refresh_from_session()
 
     def action_save(self) -> None:
-        def save(path: str) -> None:
-            try:
-                self.session.save(path)
-            except StepnetError as error:
-                self.session.message = str(error)
+        self._ask("Save the session to:", "", self.save_session_as, value=DEFAULT_SESSION_FILE)
 
-        self._ask("Save the session to:", "", save, value=DEFAULT_SESSION_FILE)
+    def save_session_as(self, path: str) -> None:
+        """Save to the file the user named; in a lesson, with where in it."""
+        try:
+            self.session.save(path, self.lesson_place())
+        except StepnetError as error:
+            self.session.message = str(error)
+
+    def lesson_place(self) -> LessonPlace | None:
+        return None if self.lesson is None else self.lesson.place()
 
     def _ask(self, question: str, placeholder: str, then, value: str = "") -> None:
         """Ask in a prompt; hand a non-empty answer to `then`, then redraw."""

@@ -135,6 +135,14 @@ COMMANDS: tuple[Command, ...] = (
         "Toggle a breakpoint on the current step; conditions come from the palette.",
     ),
     Command(
+        "manage",
+        "K",
+        "manage",
+        "breakpoints",
+        "List every breakpoint, watchpoint and watch: switch one off or on, edit or remove it.",
+        in_footer=False,
+    ),
+    Command(
         "edit",
         "e",
         "edit",

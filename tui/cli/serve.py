@@ -13,6 +13,7 @@ from engine.errors import StepnetError
 from tui.serve.confinement import EngineCaps
 from tui.serve.gate import GateLimits
 from tui.serve.limits import ClassLimits, parse_duration
+from tui.serve.save_folder import checked_save_root
 
 LOOPBACK = "127.0.0.1"
 SERVE_EXTRA = "pip install 'stepnet[serve]'"
@@ -110,6 +111,12 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
         "--lesson", metavar="NAME", help="start every session in this lesson, at its first beat"
     )
     parser.add_argument(
+        "--save-to",
+        metavar="DIR",
+        help="keep what students save with s, a folder per session in DIR (default: s saves "
+        "nothing over SSH, and only downloads in a browser)",
+    )
+    parser.add_argument(
         "--max-sessions",
         type=int,
         metavar="N",
@@ -166,6 +173,8 @@ def run_serve(args: argparse.Namespace) -> int:
     limits = _limits_from(args)
     gate = gate_limits_from(args)
     lesson = _checked_lesson(args.lesson, limits.caps) if args.lesson else None
+    # checked before anything starts (a host key made, a port taken): a Path, or None
+    args.save_to = checked_save_root(args.save_to) if args.save_to else None
     if args.serve_kind == "ssh":
         _require("asyncssh", "serve ssh")
         from tui.serve.ssh_server import serve_ssh

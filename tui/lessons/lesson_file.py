@@ -26,10 +26,11 @@ Every mistake is reported as `FILE line N: FIELD: what is wrong; what would fix 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from engine.config import RunConfig
@@ -127,6 +128,7 @@ class Lesson:
     setup: RunConfig
     quiz: Quiz
     beats: tuple[Beat, ...]
+    sha256: str = ""  # of the file's bytes: a saved session tells by it the lesson changed
 
 
 # ---- finding lessons
@@ -185,7 +187,8 @@ def load_lesson(path: str | Path) -> Lesson:
         ) from None
     except ValueError as error:  # an integer of thousands of digits, which Python refuses
         raise LessonError(f"{path}: not valid TOML: {_first_line(error)}") from None
-    return _Reader(path, text).lesson(document)
+    lesson = _Reader(path, text).lesson(document)
+    return replace(lesson, sha256=hashlib.sha256(raw).hexdigest())
 
 
 class _Reader:

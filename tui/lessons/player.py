@@ -25,6 +25,7 @@ from tui.lessons.lesson_file import Beat, Lesson, Sweep, Target
 from tui.session.derived_state import DerivedState
 from tui.session.formatting import apart
 from tui.session.session import Session
+from tui.session.session_file import LessonPlace
 from tui.session.watch import Watch, describe
 from tui.session.watch_conditions import read_breakpoint
 
@@ -87,6 +88,18 @@ class LessonPlayer:
         # reached, by a beat or a key); headless, it just steps. Replayed beats never ask.
         self.step_by_step: Callable[[Session], None] | None = None
         self._asking = False
+
+    def place(self) -> LessonPlace:
+        """Where the lesson is, for a session file: a resume comes back to this beat."""
+        return LessonPlace(str(self.lesson.path.resolve()), self.index, self.lesson.sha256)
+
+    def resume_at(self, index: int, session: Session) -> BeatOutcome:
+        """Beat `index` entered (replayed headless, so its notes and claims are as they were),
+        with `session` on screen: the learner's, saved there, perhaps moved on from the beat.
+        The next beat goes on from there as after any step the learner took (see play)."""
+        outcome = self.enter(index)
+        self.session = session
+        return outcome
 
     def enter(self, index: int, runner: Runner = run_headless) -> BeatOutcome:
         """Enter beat `index` (0-based), its runs made by `runner`."""
@@ -186,13 +199,14 @@ class LessonPlayer:
             if result.reason not in ("converged", "done"):
                 return f"the run stopped before converging: {result.message}"
         else:
-            kept = list(session.breakpoints)
-            session.breakpoints = []
+            # the beat's condition alone, on even if the learner switched off one like it
+            kept = list(session.breakpoints), session.disabled
+            session.breakpoints, session.disabled = [], set()
             session.add_breakpoint(target.condition)
             try:
                 result = runner(session)
             finally:
-                session.breakpoints = kept
+                session.breakpoints, session.disabled = kept
             if result.reason == "shape-error":
                 raise session.stepper.failure
             # a run stops at NaN or Inf by itself, before any condition is asked
