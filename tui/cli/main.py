@@ -8,6 +8,7 @@ one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.metadata
 import os
 import sys
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache  # reading the metadata is a few ms of every served session's start
 def _version() -> str:
     # pyproject.toml holds the one version number; an install records it in the metadata
     try:

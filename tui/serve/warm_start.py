@@ -192,12 +192,14 @@ def _warm_up() -> None:
     import numpy  # noqa: F401
 
     import tui.cli.main
-    import tui.serve.confined_app  # noqa: F401
     from engine.data import BUILTIN_DATASETS, load_dataset
+    from tui.serve.warm_app import rehearse
 
     for name in BUILTIN_DATASETS:
         with contextlib.suppress(Exception):
             load_dataset(name)  # cached, if the loader caches; imported, at least
+    tui.cli.main.build_parser()  # what it reads once (the version) is kept
+    rehearse()  # the first screen drawn once: its stylesheet parsed, Textual's imports done
 
 
 def _receive(sock: socket.socket) -> tuple[dict, list[int]] | None:
