@@ -8,7 +8,6 @@ one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
-import functools
 import importlib.metadata
 import os
 import sys
@@ -42,7 +41,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@functools.cache  # reading the metadata is a few ms of every served session's start
 def _version() -> str:
     # pyproject.toml holds the one version number; an install records it in the metadata
     try:
@@ -51,11 +49,13 @@ def _version() -> str:
         return "(not installed: pip install . to record a version)"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """`stepnet ARGV`; `parser` is build_parser()'s, made beforehand (a served session's, in
+    the warm process it is forked from), or made now."""
     # stepnet detects NaN and Inf itself and names the step; numpy's overflow warnings on the
     # way there would only clutter the terminal (or the app's screen)
     warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"engine\.")
-    args = build_parser().parse_args(argv)
+    args = (parser or build_parser()).parse_args(argv)
     try:
         return args.run(args)
     except StepnetError as error:
