@@ -60,6 +60,8 @@ class Load:
     first_screen_median: float  # seconds from connecting to one's first screen, the median
     start_cpu_per_session: float  # CPU seconds of one app from its start to its first screen
     server_start_cpu_per_session: float  # the server's CPU seconds meanwhile, per session
+    client_start_cpu_per_session: float  # the clients' (this process's), per session
+    others_start_cores: float  # the rest of the machine meanwhile (other users), in cores
     seconds: float
     cores: float  # CPU of the server and every app, in cores (1.0 = one core busy)
     rss_per_session: float  # bytes: the mean VmRSS of one session's app
@@ -136,6 +138,18 @@ def _cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy since it started (/proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def _own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _rss_bytes(pid: int) -> int:
@@ -312,18 +326,26 @@ async def _load(server: _Server, sessions: int, seconds: float) -> Load:
 async def _load_with(server: _Server, sessions: int, seconds: float, connect) -> Load:
     load_average = os.getloadavg()[0]
     server_cpu = _cpu_seconds(server.process.pid)
+    warm_cpu = sum(_cpu_seconds(pid) for pid in _children(server.process.pid))
+    machine, own = _machine_busy_seconds(), _own_cpu_seconds()
     connecting = time.monotonic()
     clients = await asyncio.gather(*(connect() for _ in range(sessions)))
     try:
         await asyncio.gather(*(client.settled() for client in clients))
         # to the last byte of the last first screen, not the quiet that showed it was the last
         start_seconds = max(client.last_output for client in clients) - connecting
-        server_start_cpu = _cpu_seconds(server.process.pid) - server_cpu
+        machine, own = _machine_busy_seconds() - machine, _own_cpu_seconds() - own
+        window = time.monotonic() - connecting
         pids = server.processes()
         # the sessions, without the server and the warm process they are forked from
         warm = [pid for pid in _children(server.process.pid) if _is_warm_process(pid)]
         apps = [pid for pid in pids if pid != server.process.pid and pid not in warm]
         start_cpu = sum(map(_cpu_seconds, apps))  # each app's from its start to now
+        # the server's, and the warm process's forking
+        server_start_cpu = (
+            _cpu_seconds(server.process.pid) - server_cpu + sum(map(_cpu_seconds, warm)) - warm_cpu
+        )
+        others = machine - start_cpu - server_start_cpu - own
         cpu_before, started = sum(map(_cpu_seconds, pids)), time.monotonic()
         latencies: list[float] = []
 
@@ -352,6 +374,8 @@ async def _load_with(server: _Server, sessions: int, seconds: float, connect) ->
         statistics.median(client.ready_at - connecting for client in clients),
         start_cpu / sessions,
         server_start_cpu / sessions,
+        own / sessions,
+        max(0.0, others) / window,
         elapsed,
         cores,
         statistics.mean(rss) if rss else 0.0,
