@@ -3,11 +3,13 @@
 A student's app spends most of its start importing numpy, Textual and stepnet and loading the
 built-in data: with a class arriving at once on two cores, that is seconds each. The SSH
 server therefore starts one warm process at the beginning (`python -P -m tui.serve.warm_start`,
-in the fresh environment a child gets), which imports all that and then waits. For each
-session the server sends it, over a Unix socket, the command line, environment and folder, and
-the session's terminal (SCM_RIGHTS); the warm process forks, and the fork makes that terminal
-its own, takes the environment, lowers its limits and runs the app exactly as
-`python -m tui ARGS` would. The warm process reaps each fork and reports its exit status.
+in the fresh environment a child gets), which imports all that, draws the app's first screen
+once headless so that each session's app finds its stylesheet parsed (warm_app.py), and
+waits. For each session the server sends it, over a Unix socket, the command line,
+environment and folder, and the session's terminal (SCM_RIGHTS); the warm process forks, and
+the fork makes that terminal its own, takes the environment, lowers its limits and runs the
+app exactly as `python -m tui ARGS` would. The warm process reaps each fork and reports its
+exit status.
 
     warm = await WarmStarter.start(env)       the server, once
     process = await warm.spawn(argv, env=…, cwd=…, terminal=fd)
