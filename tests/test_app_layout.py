@@ -23,6 +23,7 @@ from textual.widgets import TabbedContent, TabPane
 from engine.mistakes.catalogue import MISTAKES
 from engine.notation import shape_equation
 from engine.steps import STEPS
+from tui.app import ranked_footer
 from tui.app.screens.message_log_screen import MessageLogScreen
 from tui.session.formatting import number, statistics, uses_scientific
 from tui.session.message_log import MessageLog
@@ -156,6 +157,29 @@ async def test_the_footer_follows_a_resize_within_one_layout():
         await burst(pilot, "resize:112x40")
         await settle_layout(pilot)
         assert "g(z)" not in footer_keys(app) and wholly_in_sight(app, "help")
+
+
+async def test_the_footer_is_composed_once_for_the_first_screen_and_again_on_a_change(
+    monkeypatch,
+):
+    compositions: list[list[str]] = []  # the keys each composition chose among
+    choose = ranked_footer.kept
+
+    def counted(keys, room):
+        if keys:  # the footer composes empty before the bindings are ready
+            compositions.append([key.description for key in keys])
+        return choose(keys, room)
+
+    monkeypatch.setattr(ranked_footer, "kept", counted)
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")  # the bindings are signalled again, and stay as they were
+        await settle(app, pilot)
+        assert len(compositions) == 1
+        await burst(pilot, "resize:112x40")
+        await settle_layout(pilot)
+        assert len(compositions) == 2 and "g(z)" not in footer_keys(app)
 
 
 def screen_lines(app) -> list[str]:

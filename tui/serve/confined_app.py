@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from rich.text import Text
 from textual.app import SystemCommand
+from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 
 from engine.config import RunConfig
@@ -96,6 +97,22 @@ def confined_sessions(confinement: Confinement) -> Callable[..., Session]:
 class ConfinedApp(StepnetApp):
     # Textual reads a relative CSS_PATH beside the subclass's module; the stylesheet is the app's
     CSS_PATH = Path(inspect.getfile(StepnetApp)).with_name(StepnetApp.CSS_PATH)
+    # a stylesheet parsed by an app run before (tui/serve/warm_app.py), with the CSS
+    # variables it was parsed with
+    _kept_stylesheet: tuple[dict[str, str], Stylesheet] | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self._kept_stylesheet is not None:
+            variables, stylesheet = self._kept_stylesheet
+            if variables == self.get_css_variables():  # else this theme's must be parsed
+                self.stylesheet = stylesheet
+
+    @classmethod
+    def keep_stylesheet(cls, app: ConfinedApp) -> None:
+        """Give every ConfinedApp made from now on `app`'s stylesheet, already parsed: its
+        sources are the same, so Textual finds each one parsed."""
+        cls._kept_stylesheet = (app.get_css_variables(), app.stylesheet)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         hidden = {SCREENSHOT_COMMAND} if self.saving_offered else {SCREENSHOT_COMMAND, SAVE_COMMAND}
