@@ -7,7 +7,8 @@ numpy alone, in a plain script, a test or a child process.
 
 The renderers for the engine's own types live here too, one per type, reading the public fields
 only: events (engine.events), runs (engine.stepper.RunResult), symmetry and the linear collapse
-(engine.diagnostics) and scores (engine.generalisation).
+(engine.diagnostics), scores (engine.generalisation) and the check of a learner's functions
+(engine.reference.report).
 """
 
 from __future__ import annotations
@@ -109,4 +110,30 @@ def render_scores(scores) -> object:
     (n00, n01), (n10, n11) = scores.confusion
     table.add_row("y=0 predicted 0 / 1", f"{n00:d} / {n01:d}")
     table.add_row("y=1 predicted 0 / 1", f"{n10:d} / {n11:d}")
+    return table
+
+
+_STATUS_STYLES = {"correct": "green", "missing": "dim"}  # the rest (wrong, error, …): red
+
+
+def render_file_report(report) -> object:
+    """`stepnet check`'s report: one row per graded function."""
+    from rich.table import Table
+
+    verdict = "every graded function is right" if report.ok else "some functions need work"
+    table = Table(title=f"stepnet check: {report.file}: {verdict}", title_justify="left")
+    table.add_column("function", no_wrap=True)  # the course's names stay whole
+    for name in ("status", "first wrong", "diagnosis"):
+        table.add_column(name)
+    table.add_column("message", ratio=1, overflow="fold")  # what wraps in a narrow console
+    for function in report.functions:
+        mark = "" if function.mark == function.status else f"{function.mark} "
+        table.add_row(
+            function.name,
+            f"{mark}{function.status}",
+            function.first_wrong or "",
+            function.diagnosis or "",
+            function.message,
+            style=_STATUS_STYLES.get(function.status, "bold red"),
+        )
     return table

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 
+from rich.color import ColorSystem
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
+from textual.filter import LineFilter
 from textual.geometry import Size
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
@@ -93,3 +100,40 @@ async def settle_keys(app, pilot) -> None:
         if not getattr(app, "_held", None):
             break
     await pilot.pause()
+
+
+class PaletteRounding(LineFilter):
+    """Every colour rounded to the palette of `system`, as Rich rounds it when it writes to a
+    terminal of that many colours: a snapshot, always drawn in truecolor, then shows what such a
+    terminal shows (with Rich's own palette for the terminal's)."""
+
+    def __init__(self, system: ColorSystem):
+        super().__init__()
+        self.system = system
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (one filter per test app: the cache dies with it)
+    def rounded(self, style: Style) -> Style:
+        color = None if style.color is None else style.color.downgrade(self.system)
+        bgcolor = None if style.bgcolor is None else style.bgcolor.downgrade(self.system)
+        return style + Style.from_color(color, bgcolor)
+
+    def apply(self, segments: list[Segment], background) -> list[Segment]:
+        return [
+            Segment(text, None if style is None else self.rounded(style), control)
+            for text, style, control in segments
+        ]
+
+
+class LimitedColourApp(StepnetApp):
+    """The app on a terminal of fewer colours. Build it with textual.constants.COLOR_SYSTEM
+    set to the same system (monkeypatch), which is what TERM=xterm makes Textual choose."""
+
+    # Textual finds a relative CSS_PATH beside the subclass's module: point at the app's own
+    CSS_PATH = Path(inspect.getfile(StepnetApp)).with_name(str(StepnetApp.CSS_PATH))
+
+    def __init__(self, session: Session, system: ColorSystem):
+        super().__init__(session)
+        self._rounding = PaletteRounding(system)
+
+    def get_line_filters(self):
+        return [*super().get_line_filters(), self._rounding]

@@ -15,6 +15,7 @@ from engine.steps import STEPS, STEPS_PER_ITERATION
 from tui.app.commands import COMMANDS
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.prompt_screen import PromptScreen
+from tui.session.formatting import number, uses_scientific
 from tui.session.session import Session
 
 
@@ -202,7 +203,10 @@ async def test_w_adds_a_watch_and_refuses_a_bad_one_in_place():
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("w")
         await type_answer(pilot, "abs(dW1).max()")
-        assert "dW1 is not computed yet" in panel_text(app, "#watches")
+        # the reason wraps onto a second line in the panel rather than be cut
+        assert "dW1 is not computed yet in this iteration" in " ".join(
+            panel_text(app, "#watches").split()
+        )
         for _ in range(10):
             await pilot.press("n")
         expected = np.abs(app.session.stepper.state()["dW1"]).max()
@@ -474,3 +478,57 @@ def test_the_symmetry_is_said_in_words_for_one_some_and_all_units():
     assert symmetry_words(Symmetry(((0,), (1,)), 23.6)) == (
         "all 2 hidden units differ (weights by up to 23.6)"
     )
+
+
+async def test_a_watchs_history_shows_j_move_with_the_digits_it_needs_and_no_pending_lines():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for watch in ("costs[-1]", "abs(dW1).max()"):
+            await pilot.press("w")
+            await type_answer(pilot, watch)
+        await pilot.press(*["n"] * (2 * STEPS_PER_ITERATION + 5))  # iteration 2's cost
+        await pilot.pause()
+        costs = app.session.stepper.costs
+        # J moves by 3e-5 an iteration here: four decimals would write it the same each time
+        gaps = -np.diff(costs[:3])
+        assert ((gaps > 1e-5) & (gaps < 1e-4)).all()
+        assert len({f"{cost:.4f}" for cost in costs[:3]}) < 3
+        lines = panel_text(app, "#watches").splitlines()
+        assert lines[0] == f"costs[-1] = {costs[2]:+.6f}"
+        assert lines[1] == f"  before: {costs[1]:+.6f} ← {costs[0]:+.6f}"
+        # dW1 of this iteration is not computed yet: said once, and the before line holds the
+        # two values it had, not the steps where it had none
+        text = "\n".join(lines[2:])
+        assert " ".join(text.split()).count("not computed yet") == 1
+        assert lines[-1].startswith("  before: +") and lines[-1].count("←") == 1
+
+
+async def test_a_small_matrix_watch_gets_a_line_per_row_and_many_watches_one_line_each():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("w")
+        await type_answer(pilot, "W1")
+        await pilot.press("n")
+        await pilot.pause()
+        W1 = app.session.stepper.state()["W1"]
+        lines = panel_text(app, "#watches").splitlines()
+        rows = [line for line in lines if line.lstrip().startswith("[")]
+        assert len(rows) == W1.shape[0]  # a row per line
+        scientific = uses_scientific(W1)
+        for row, values in zip(rows, W1, strict=True):
+            assert all(number(v, scientific=scientific) in row for v in values)
+        for watch in ("W2", "b1", "A1[:, 0]", "dZ2[0, :4]"):
+            await pilot.press("w")
+            await type_answer(pilot, watch)
+        await pilot.pause()
+        # more than the panel's lines: a value each on one line, every watch in sight
+        lines = panel_text(app, "#watches").splitlines()
+        assert len(lines) <= 10 - 2  # the panel's max-height less its border
+        heads = [line for line in lines if not line.startswith("  ")]
+        assert [head.split(" = ")[0] for head in heads] == [
+            "W1",
+            "W2",
+            "b1",
+            "A1[:, 0]",
+            "dZ2[0, :4]",
+        ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+import numpy as np
 import pytest
 from app_helpers import (
     SMALL,
@@ -22,8 +23,9 @@ from textual.widgets import TabbedContent, TabPane
 from engine.mistakes.catalogue import MISTAKES
 from engine.notation import shape_equation
 from engine.steps import STEPS
+from tui.app import ranked_footer
 from tui.app.screens.message_log_screen import MessageLogScreen
-from tui.session.formatting import statistics
+from tui.session.formatting import number, statistics, uses_scientific
 from tui.session.message_log import MessageLog
 
 SIZES = [(120, 40), (100, 30), (80, 24), (60, 20)]
@@ -86,6 +88,26 @@ async def test_t_cycles_the_compact_layouts_tabs_and_the_value_tab_takes_the_arr
         assert app.session.selection == (0, 1)
 
 
+async def test_shift_t_goes_back_through_the_tabs_the_way_t_came():
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        tabs = app.screen.query_one("#tabs", TabbedContent)
+        order = [pane.id for pane in tabs.query(TabPane)]
+        assert tabs.active == order[0]
+        seen = []
+        for _ in order:
+            await pilot.press("T")
+            await pilot.pause()
+            seen.append(tabs.active)
+        assert seen == [*reversed(order[1:]), order[0]]  # the last tab first, then back round
+        await pilot.press("t", "T")
+        await pilot.pause()
+        assert tabs.active == order[0]  # one forward, one back: where it was
+        # the value tab takes the arrow keys again, as after t
+        await pilot.press("n", "right")
+        assert app.session.selection == (0, 1)
+
+
 async def test_t_side_by_side_says_every_panel_is_in_sight():
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
@@ -137,6 +159,29 @@ async def test_the_footer_follows_a_resize_within_one_layout():
         assert "g(z)" not in footer_keys(app) and wholly_in_sight(app, "help")
 
 
+async def test_the_footer_is_composed_once_for_the_first_screen_and_again_on_a_change(
+    monkeypatch,
+):
+    compositions: list[list[str]] = []  # the keys each composition chose among
+    choose = ranked_footer.kept
+
+    def counted(keys, room):
+        if keys:  # the footer composes empty before the bindings are ready
+            compositions.append([key.description for key in keys])
+        return choose(keys, room)
+
+    monkeypatch.setattr(ranked_footer, "kept", counted)
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")  # the bindings are signalled again, and stay as they were
+        await settle(app, pilot)
+        assert len(compositions) == 1
+        await burst(pilot, "resize:112x40")
+        await settle_layout(pilot)
+        assert len(compositions) == 2 and "g(z)" not in footer_keys(app)
+
+
 def screen_lines(app) -> list[str]:
     return [strip.text for strip in app.screen._compositor.render_strips()]
 
@@ -173,3 +218,43 @@ async def test_the_formula_the_shapes_and_the_statistics_are_whole_on_screen(siz
                     assert whole_on_a_line(lines, part), (size, name, part)
             title = app.screen.query_one("#boundary").border_title
             assert "…" not in title and title.endswith("%")
+
+
+@pytest.mark.parametrize("size", [WIDE, SMALL])
+async def test_the_w2_update_table_shows_every_entry_whole_with_no_sign_after_an_operator(size):
+    # W[2] is (1, 4): its old, −α·dW and new go an entry per line, so no number is cut
+    app = new_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*["n"] * REPRESENTATIVE["W2"])
+        await pilot.pause()
+        await pilot.pause()
+        lines = screen_lines(app)
+        state, start = app.view.state, app.view.start_parameters
+        old, new = start["W2"][0], state["W2"][0]
+        step = new - old
+        shown = {}
+        for j, label in enumerate(("a1", "a2", "a3", "a4")):
+            row = [line for line in lines if re.search(rf"│ {label} [+-]\d", line)]
+            if row:  # at 80x24 the last rows are below the fold: those shown are whole
+                shown[label] = row[0]
+                scientific = uses_scientific(np.concatenate([old, step, new]))
+                for value in (old[j], step[j], new[j]):
+                    assert number(value, scientific=scientific) in row[0], (size, label)
+        assert list(shown)[:2] == ["a1", "a2"]
+        if size == WIDE:
+            assert len(shown) == 4
+        # an operator stands on the blocks' title line, never before a signed number
+        assert not [line for line in lines if re.search(r"[+−] [+-]\d", line)]
+
+
+async def test_no_operator_stands_before_a_signed_number_in_the_example_forms():
+    # b[1] is 0 at the start: `+ +0.0000` was the W x + b form of Z1 on the first step
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        for _ in range(12):  # Z1 … W1 of iteration 0, each step's details on screen
+            await pilot.press("n")
+            await pilot.pause()
+            lines = screen_lines(app)
+            assert not [line for line in lines if re.search(r"[+−] [+-]\d", line)], (
+                app.view.event.name
+            )

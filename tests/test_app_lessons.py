@@ -30,7 +30,7 @@ async def test_greater_and_less_than_move_between_beats_and_replay_exactly():
         await settle(app, pilot)
         assert app.lesson.index == 2
         assert app.session.config.init == "constant:0.5"
-        assert app.session.stepper.iteration == 1001  # after iteration 1000
+        assert app.session.stepper.iteration == 1000  # after iteration 999: 1000 done
         assert "✗" not in panel_text(app, "#lesson")
         theta = app.session.stepper.ws.theta.copy()
         await pilot.press("less_than_sign")

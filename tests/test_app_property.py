@@ -19,7 +19,7 @@ KEYS = [
     "n", "space", "p", "i", "r", "g", "k", "w", "a", "x", "z", "plus", "minus", "m", "s",
     "left_square_bracket", "right_square_bracket", "question_mark", "escape", "enter",
     "up", "down", "left", "right", "home", "end", "pageup", "pagedown", "tab", "shift+tab",
-    "backspace", "ctrl+p", "1", "5",
+    "backspace", "ctrl+p", "1", "5", "K", "d",
 ]  # fmt: skip
 # every layout: wide, compact (100x30 and 80x24), the smallest compact, and too small
 SIZES = ["120x40", "100x30", "80x24", "60x20", "50x15"]

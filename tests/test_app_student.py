@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from app_helpers import WIDE, panel_text
 from rich.console import Console
@@ -176,11 +177,45 @@ async def test_the_formula_panel_says_when_no_known_mistake_fits():
         )
 
 
-def test_served_and_unreadable_and_other_networks_are_refused(capsys):
+def test_served_and_unreadable_and_other_networks_are_refused(capsys, tmp_path):
     assert main(["--student", str(FILES / "syntax_error.py")]) == 2
     assert "line 51: syntax error" in capsys.readouterr().err
     assert main(["--student", str(FILES / "correct.py"), "--activation", "relu"]) == 2
     assert "use tanh" in capsys.readouterr().err
+    served = ["--served", "--save-dir", str(tmp_path), "--student", str(FILES / "correct.py")]
+    assert main(served) == 2
+    assert capsys.readouterr().err == (
+        "stepnet: error: a served session runs no one's code: --student is not available here\n"
+    )
+
+
+@pytest.mark.parametrize("key", ["y", "r"])
+async def test_a_file_that_goes_away_meanwhile_is_one_line_not_a_crash(tmp_path, key):
+    mine = tmp_path / "mine.py"
+    mine.write_text((FILES / "correct.py").read_text())
+    app = StudentApp(Session(RunConfig(iterations=20)), mine)
+    async with app.run_test(size=WIDE) as pilot:
+        await traced(app, pilot)
+        mine.unlink()
+        await pilot.press(key)
+        await comparison_done(app, pilot)
+        assert app.crash is None and not app.running and not app._training
+        assert f"yours could not be run: {mine}: no such file; check the path" in (
+            panel_text(app, "#status")
+        )
+
+
+async def test_the_activation_and_mistake_keys_say_what_student_compares_with():
+    app = student_app("correct.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.session.config.activation == "tanh"
+        assert "compares your functions with the course's tanh network" in app.session.message
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.session.config.mistake is None and len(app.screen_stack) == 1
+        assert "without a mistake" in app.session.message
 
 
 def test_snapshot_of_theirs_beside_the_engine_at_dW2(snap_compare):
@@ -200,6 +235,20 @@ def cost_chart(app) -> list[str]:
     return ["".join(s.text for s in panel.render_line(y)) for y in range(panel.size.height)]
 
 
+def engines_training(params, X, Y, iterations: int) -> dict:
+    from engine.functional import backward, forward, update
+
+    for _ in range(iterations):
+        params = update(params, backward(params, forward(params, X), X, Y), 1.2)
+    return params
+
+
+def accuracy_of(params, X, Y) -> float:
+    from engine.functional import forward
+
+    return float(np.mean((forward(params, X)["A2"] > 0.5) == Y))
+
+
 async def test_y_trains_on_theirs_and_draws_both_curves_then_y_again_the_engines_alone():
     app = student_app("correct.py")
     async with app.run_test(size=WIDE) as pilot:
@@ -208,25 +257,63 @@ async def test_y_trains_on_theirs_and_draws_both_curves_then_y_again_the_engines
         engines, theirs = app.curves
         assert len(engines) == len(theirs) == 1000
         assert theirs == pytest.approx(engines, rel=1e-9)  # a correct file trains as the engine
-        assert "trained on yours from iteration 0: J 0.25866 after 1000 iterations, the " in (
-            panel_text(app, "#status")
+        # the panels draw the parameters theirs trained to: here the engine's after 1000
+        X, Y = app.session.data
+        expected = engines_training(dict(app.session.view().start_parameters), X, Y, 1000)
+        for name, value in expected.items():
+            np.testing.assert_allclose(app.view.state[name], value, rtol=1e-9, atol=1e-12)
+        status = panel_text(app, "#status")
+        assert status.startswith(
+            f"yours: trained 1000 iterations from iteration 0 · J {theirs[-1]:.6f} (the "
+            f"engine's {engines[-1]:.6f}) · accuracy {100 * accuracy_of(expected, X, Y):.1f}%"
         )
+        assert "boundary, network, ŷ and accuracy are your parameters'" in status
+        assert panel_text(app, "#steps").splitlines()[:2] == [
+            "trained on yours",
+            "iterations 0–999",
+        ]
+        assert "iteration 1000" in panel_text(app, "#formula").splitlines()[0]  # theirs' next
         chart = cost_chart(app)
         assert app.screen.query_one("#cost").border_title == "cost J · engine ▇ yours •"
         assert chart[1].startswith("0.6932┤••")  # theirs, on the engine's first columns
         assert chart[-2].startswith("0.2587┤") and chart[-2].endswith("••")
         assert chart[-1].strip() == "└0 ──────── 1,000 iterations"
-        await pilot.press("x")  # a new seed: another run, so theirs is no longer beside it
+        await pilot.press("n", "x")  # the screen is their training: the run's keys wait
+        await pilot.pause()
+        assert app.session.stepper.cursor == 0 and app.session.config.seed == 3
+        await pilot.press("y")  # y again: the engine's run, where it was
         await pilot.pause()
         assert app.curves is None and "•" not in "".join(cost_chart(app))
-        await pilot.press("y", "y")  # the second y while the first still trains: it waits
+        assert "back to the engine's run, at iteration 0" in panel_text(app, "#status")
+        assert panel_text(app, "#steps").startswith("iteration 0 · yours ✓/✗")
+        await pilot.press("x", "y", "y")  # the second y while the first still trains: it waits
         assert "still training on yours for 1000 iterations" in panel_text(app, "#status")
         await traced(app, pilot)
-        assert app.curves is not None
-        await pilot.press("y")  # y again: the engine's alone
-        await pilot.pause()
-        assert app.curves is None and "•" not in "".join(cost_chart(app))
-        assert "the engine's cost curve alone again" in panel_text(app, "#status")
+        assert app.curves is not None and "from iteration 0" in panel_text(app, "#status")
+
+
+async def test_y_shows_the_parameters_their_training_gave_not_the_engines():
+    # an extra 1/m in dZ1: the hidden layer barely learns, so theirs stays near 0.69
+    from engine.reference.student import train_student
+
+    app = student_app("extra_mean_in_dz1.py")
+    async with app.run_test(size=WIDE) as pilot:
+        start = dict(app.session.view().start_parameters)
+        await pilot.press("y")
+        await traced(app, pilot)
+        X, Y = app.session.data
+        trained = train_student(FILES / "extra_mean_in_dz1.py", X, Y, start, iterations=1000)
+        for name, value in trained.parameters.items():
+            assert np.array_equal(app.view.state[name], value)  # theirs, exactly
+        engines = engines_training(start, X, Y, 1000)
+        assert not np.allclose(app.view.state["W1"], engines["W1"])
+        theirs_accuracy = accuracy_of(trained.parameters, X, Y)
+        assert app.view.accuracy == theirs_accuracy != accuracy_of(engines, X, Y)
+        assert app.screen.query_one("#boundary").border_title.startswith(
+            f"boundary · accuracy {100 * theirs_accuracy:.1f}%"
+        )
+        assert f"accuracy {100 * theirs_accuracy:.1f}%" in panel_text(app, "#status")
+        assert details_text(app).startswith("yours, trained: the value is the engine's forward")
 
 
 async def test_y_on_theirs_that_blows_up_draws_theirs_until_it_stops_and_says_why():
@@ -236,11 +323,33 @@ async def test_y_on_theirs_that_blows_up_draws_theirs_until_it_stops_and_says_wh
         await traced(app, pilot)
         _, theirs = app.curves
         assert len(theirs) == 3  # 400 times too big a step: J is NaN at iteration 2
-        assert "your cost is not finite at iteration 2" in panel_text(app, "#status")
+        status = panel_text(app, "#status")
+        assert "your cost is not finite at iteration 2" in status
+        # the panels draw where theirs stopped: the start of iteration 2, after two updates
+        assert status.startswith("yours: trained 3 iterations from iteration 0 · J nan (the ")
+        assert "iteration 2" in panel_text(app, "#formula").splitlines()[0]
+        assert details_text(app).startswith("yours, trained: the value is the engine's forward")
+        assert "after 2 updates" in details_text(app).replace("\n", " ")
         chart = cost_chart(app)
         # the largest J drawn is theirs (0.8259 at iteration 1), at the top of the first column
         assert chart[1].startswith(f"{theirs[1]:.4g}┤•")
         assert sum(line.count("•") for line in chart) == 1  # theirs ends in the first column
+
+
+async def test_y_on_theirs_whose_parameters_change_shape_keeps_the_engines_panels_and_says_so():
+    # db1 summed over the examples' axis wrongly: b1 becomes (4, 400), not the course's (4, 1)
+    app = student_app("sum_wrong_axis.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("y")
+        await traced(app, pilot)
+        _, theirs = app.curves
+        assert len(theirs) == 1000  # their costs are drawn
+        assert "the panels show the engine's run: your update_parameters does not return W1, " in (
+            panel_text(app, "#status")
+        )
+        assert panel_text(app, "#steps").splitlines()[-2] == "the panels: the engine's"
+        assert app.view.cursor == app.session.stepper.cursor == 0  # the engine's, untouched
+        assert np.array_equal(app.view.state["W1"], app.session.view().state["W1"])
 
 
 async def test_y_on_theirs_that_raises_says_so_and_draws_the_engines_alone():
@@ -275,3 +384,96 @@ def test_snapshot_of_theirs_trained_beside_the_engines_cost_curve(snap_compare):
         await traced(app, pilot)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=trained)
+
+
+# ---- r: the first divergence however far ahead, or word that there is none
+
+
+async def comparison_done(app, pilot) -> None:
+    """Wait for r's run and comparison to end (seconds: a child process per 100 iterations)."""
+    for _ in range(3000):  # 60 s at most
+        await pilot.pause(0.02)
+        if not app.running and not app.workers:
+            break
+    await pilot.pause()
+
+
+async def test_r_finds_a_divergence_that_shows_only_after_hundreds_of_iterations():
+    # A2 clipped to [0.01, 0.99]: right until the engine's A2 first leaves that range
+    app = student_app("clip_a2.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n")
+        await traced(app, pilot)
+        assert "yours: agrees with the engine at iteration 0" in panel_text(app, "#status")
+        await pilot.press("r")
+        await comparison_done(app, pilot)
+        assert (app.view.iteration, app.view.event.name) == (515, "A2")
+        status = panel_text(app, "#status")
+        assert "stopped where yours differs: A2, iteration 515" in status
+        assert "yours: forward_propagation differs first at A2, iteration 515" in status
+        # the engine's A2 there is the first outside [0.01, 0.99] by more than the tolerance
+        engines = app.view.event.value
+        assert engines.max() > 0.99 + 1e-5 * 0.99 + 1e-8 or engines.min() < 0.01 - 1e-5 * 0.01
+        assert panel_text(app, "#steps").splitlines()[STEP_INDEX["A2"] + 1].endswith(" ✗")
+        assert all(app.marks[i].marks["A2"] == "✓" for i in range(500, 515))
+
+
+async def test_r_on_a_file_that_never_differs_says_so_at_the_iteration_limit():
+    app = StudentApp(Session(RunConfig(iterations=250)), FILES / "correct.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        await comparison_done(app, pilot)
+        assert app.session.stepper.iteration == 250  # the run went to its limit, and stayed
+        status = panel_text(app, "#status")
+        assert "yours agrees with the engine at every step from iteration 0 to 249; " in status
+        assert "yours: agrees with the engine at iteration 249" in status
+
+
+async def test_r_pauses_the_comparison_where_it_got_to():
+    app = student_app("clip_a2.py")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("r")
+        for _ in range(1500):  # the run is over and theirs is being compared
+            await pilot.pause(0.02)
+            if "yours: comparing with the engine, iteration" in panel_text(app, "#status"):
+                break
+        await pilot.press("r")
+        await comparison_done(app, pilot)
+        cursor = app.session.stepper.cursor
+        compared = cursor // 15  # at the end of the last iteration compared
+        assert cursor % 15 == 0 and compared % 100 == 0 and 100 <= compared < 515
+        assert f"paused: yours agrees with the engine up to iteration {compared - 1}" in (
+            panel_text(app, "#status")
+        )
+        await pilot.press("r")  # on from there, to the same divergence
+        await comparison_done(app, pilot)
+        assert (app.view.iteration, app.view.event.name) == (515, "A2")
+
+
+# ---- marks belong to one run
+
+
+@pytest.mark.parametrize("key", ["plus", "x", "z", "right_square_bracket"])
+async def test_a_new_run_forgets_the_marks_of_the_last(key):
+    from engine.functional import backward, forward, update
+    from tui.app.student_app import StudentTraced
+
+    app = student_app("update_sign_flipped.py")  # W := W + α·dW
+    async with app.run_test(size=WIDE) as pilot:
+        await stepped_to(app, pilot, "W1")
+        before, run_before = app.marks[0], app._run()
+        await pilot.press(key)  # n_h, seed, init or α: a new run from iteration 0
+        await pilot.press("n")
+        await traced(app, pilot)
+        # a trace of the last run that comes late is not taken for this one's
+        app.post_message(StudentTraced(run_before, 0, type("T", (), {"iterations": [before]})))
+        await pilot.pause()
+        marks = app.marks[0]
+        if key == "z":  # zero weights, half the labels 1: every gradient is 0, so W ± α·0 agrees
+            assert (before.marks["W1"], marks.marks["W1"]) == ("✗", "✓")
+            return
+        params, (X, Y) = app.view.start_parameters, app.session.data
+        grads = backward(params, forward(params, X), X, Y)
+        engines = update(params, grads, app.session.config.learning_rate)["W1"]
+        assert np.array_equal(marks.differences["W1"].expected, engines)  # this run's W1
+        assert not np.array_equal(before.differences["W1"].expected, engines)

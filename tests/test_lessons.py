@@ -3,6 +3,7 @@ going back replays exactly, and the quiz marks answers against the real values."
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
@@ -155,6 +156,54 @@ def test_a_failing_claim_exits_1_naming_the_claim(tmp_path, capsys):
     assert "line 12: beat 2 fails: costs[20] > costs[0]" in captured.err
 
 
+def test_a_failing_claim_shows_the_values_it_compared(tmp_path):
+    path = write(tmp_path, GOOD.replace('"costs[20] < costs[0]"', '"costs[20] > costs[0]"'))
+    failed = check_lesson(load_lesson(path), lambda line: None)
+    claim = next(claim for claim in failed.claims if not claim.holds)
+    player = LessonPlayer(load_lesson(path))
+    player.enter(1)
+    costs = player.session.stepper.costs
+    first, twentieth = float(costs[0]), float(costs[20])
+    assert twentieth < first  # the claim is false, and both numbers say why
+    assert claim.shown == (f"False (costs[20] = {twentieth:+.4f}, costs[0] = {first:+.4f})")
+
+
+def test_numbers_compared_get_the_digits_that_tell_them_apart(tmp_path):
+    # two costs 6e-5 apart: four decimals would write them alike, six tell them apart
+    path = write(tmp_path, GOOD.replace('"costs[20] < costs[0]"', '"costs[7] > costs[6]"'))
+    player = LessonPlayer(load_lesson(path))
+    player.enter(1)
+    costs = player.session.stepper.costs
+    gap = float(costs[6] - costs[7])
+    assert 1e-5 < gap < 1e-4 and f"{costs[6]:.4f}" == f"{costs[7]:.4f}"
+    claim = player.outcome.claims[-1]
+    assert not claim.holds
+    assert claim.shown == f"False (costs[7] = {costs[7]:+.6f}, costs[6] = {costs[6]:+.6f})"
+
+
+def test_a_lesson_without_a_slide_reads_and_lists(tmp_path):
+    lesson = load_lesson(write(tmp_path, GOOD.replace('slide = "Gradient descent"\n', "")))
+    assert lesson.slide is None and lesson.title == "A test"
+    with pytest.raises(LessonError, match="slide: missing or empty"):
+        load_lesson(write(tmp_path, GOOD.replace('"Gradient descent"', '""')))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])
+def test_after_1000_iterations_means_1000_iterations_done(path):
+    # "after iteration N" leaves N + 1 iterations done (costs[0] … costs[N]): a note that says
+    # "after 1000 iterations" must run to iteration 999
+    lesson = load_lesson(path)
+    for beat in lesson.beats:
+        said = {int(n.replace(",", "")) for n in _iterations_said(beat.note)}
+        target = beat.run_to
+        if said and target is not None and target.kind == "iteration":
+            assert target.iteration + 1 in said or target.iteration not in said, beat.note
+
+
+def _iterations_said(note: str) -> list[str]:
+    return re.findall(r"(?:after|After) (?:the same )?([0-9][0-9,]*) iterations", note)
+
+
 def test_a_claim_that_is_not_true_or_false_fails(tmp_path):
     path = write(tmp_path, GOOD.replace('"n_h == 3"', '"n_h + 1"'))
     failed = check_lesson(load_lesson(path), lambda line: None)
@@ -207,19 +256,29 @@ def test_the_quiz_marks_shapes_signs_and_values_against_the_real_step():
     for _ in range(15):
         event = stepper.step()
         events[event.name] = event
-    shape_q = question_for(quiz, "dW1")
+    x_shape = stepper.X.shape
+    shape_q = question_for(quiz, "dW1", x_shape)
+    assert shape_q.placeholder == "e.g. (2, 400), as X is"
     assert mark(shape_q, "(4, 2)", events["dW1"])[0]
     right, feedback = mark(shape_q, "2x4", events["dW1"])
     assert not right and "dW1 is (4, 2)" in feedback and "shape of W[1]" in feedback
-    sign_q = question_for(quiz, "dZ2")
+    sign_q = question_for(quiz, "dZ2", x_shape)
     first = float(events["dZ2"].value[0, 0])
     assert mark(sign_q, "+" if first > 0 else "−", events["dZ2"])[0]
     assert not mark(sign_q, "-" if first > 0 else "+", events["dZ2"])[0]
-    value_q = question_for(quiz, "cost")
+    value_q = question_for(quiz, "cost", x_shape)
     assert mark(value_q, "0.7", events["cost"])[0]  # 0.6932: within 10%
     assert not mark(value_q, "0.5", events["cost"])[0]
     assert not mark(value_q, "half", events["cost"])[0]
-    assert question_for(quiz, "Z1") is None
+    assert question_for(quiz, "Z1", x_shape) is None
+
+
+def test_the_shape_hint_is_in_the_lessons_own_m():
+    quiz = Quiz(shape=frozenset({"Z1"}))
+    X, _ = RunConfig(data="blobs").load_data()
+    assert X.shape[1] != 400
+    hint = question_for(quiz, "Z1", X.shape).placeholder
+    assert hint == f"e.g. ({X.shape[0]}, {X.shape[1]}), as X is"
 
 
 MISTAKEN = """

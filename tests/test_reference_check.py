@@ -3,12 +3,14 @@ and exit status, from the learner's code really run in child processes."""
 
 from __future__ import annotations
 
+import io
 import json
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
+from rich.console import Console
 
 import engine
 from engine.reference.check import check_file
@@ -305,8 +307,23 @@ def test_engine_check_takes_the_functions_themselves():
            if name not in ("compute_cost", "backward_propagation")},
     }  # fmt: skip
     assert "RuntimeError: not written yet" in checked.function("backward_propagation").message
+    # one table for a Rich console and for Jupyter: a row per graded function, in course order
+    console = Console(width=160, color_system=None, record=True, file=io.StringIO())
+    console.print(checked)
+    lines = [line.replace("┃", "│") for line in console.export_text().splitlines()]
+    cells = [[cell.strip() for cell in line.strip("│").split("│")] for line in lines]
+    cells = [row for row in cells if len(row) == 5 and row[0]]  # a message's wrapped lines: not
+    assert cells[0] == ["function", "status", "first wrong", "diagnosis", "message"]
+    assert [row[:2] for row in cells[1:]] == [[name, status_of(name)] for name in GRADED]
+    assert cells[1 + GRADED.index("compute_cost")][2:4] == ["cost", "half-cross-entropy"]
     html = checked._repr_html_()
-    assert "<table>" in html and "half-cross-entropy" in html
+    assert html.startswith("<pre") and html.count("compute_cost") >= 2  # the table, the details
+    assert "half-cross-entropy" in html and "<details>" in html
+
+
+def status_of(name: str) -> str:
+    """The status cell the table gives the notebook's functions above."""
+    return {"compute_cost": "✗ wrong", "backward_propagation": "✗ error"}.get(name, "missing")
 
 
 def statuses_of(checked) -> dict[str, tuple]:

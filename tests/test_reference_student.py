@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import engine
@@ -86,3 +87,44 @@ def test_training_on_theirs_says_why_it_stopped():
     assert blown_up.error == "your cost is not finite at iteration 2" and len(blown_up.costs) == 3
     crashed = train_student(FILES / "crash.py", X, Y, START, iterations=5)
     assert crashed == type(crashed)([], "KeyError: 'w1' (line 38, in forward_propagation)")
+
+
+# ---- the search r makes: however far ahead, in chunks, cancellable
+
+
+def test_the_search_finds_a_divergence_hundreds_of_iterations_ahead():
+    from engine.functional import backward, forward, update
+    from engine.reference.divergence_search import search_divergence
+
+    found = search_divergence(
+        FILES / "clip_a2.py", X, Y, START,
+        first_iteration=0, after=(0, -1), until=(1000, 14), learning_rate=1.2,
+    )  # fmt: skip
+    assert found.place == (515, 3) and not found.cancelled  # A2, at iteration 515
+    assert sorted(found.marks) == list(range(500, 600))  # the chunk it was found in, alone
+    assert found.marks[515].marks["A2"] == "✗" and found.marks[514].marks["A2"] == "✓"
+    params = dict(START)  # the engine's A2 there is the first the clip changes beyond tolerance
+    for _ in range(515):
+        params = update(params, backward(params, forward(params, X), X, Y), 1.2)
+    A2 = forward(params, X)["A2"]
+    clipped = np.clip(A2, 0.01, 0.99)
+    assert not np.allclose(clipped, A2, rtol=1e-5, atol=1e-8)
+    assert np.array_equal(found.marks[515].differences["A2"].expected, A2)
+
+
+def test_the_search_stops_at_until_and_when_cancelled():
+    from engine.reference.divergence_search import search_divergence
+
+    chunks = []
+    clean = search_divergence(
+        FILES / "clip_a2.py", X, Y, START, first_iteration=0, after=(0, -1), until=(250, 14),
+        learning_rate=1.2, on_chunk=chunks.append,
+    )  # fmt: skip
+    assert (clean.place, clean.compared, clean.cancelled) == (None, 251, False)
+    assert chunks == [100, 200, 251]
+    asked = []
+    cancelled = search_divergence(
+        FILES / "clip_a2.py", X, Y, START, first_iteration=0, after=(0, -1), until=(1000, 14),
+        learning_rate=1.2, cancel=lambda: asked.append(1) or len(asked) > 2,
+    )  # fmt: skip
+    assert (cancelled.place, cancelled.compared, cancelled.cancelled) == (None, 200, True)

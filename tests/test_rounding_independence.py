@@ -40,6 +40,24 @@ async def _break_and_run(app, pilot):
     await pilot.pause()
 
 
+async def _run_300_then_to_w1(app, pilot):
+    app.session.stepper.run(300)
+    for _ in range(STEP_INDEX["W1"] + 1):
+        app.session.step()
+    app.refresh_from_session()
+    await pilot.pause()
+
+
+async def _set_and_list(app, pilot):
+    await pilot.press("k")
+    for text in ("cost rises", "b2 changes by > 0.01"):
+        app.session.add_breakpoint(text)
+    app.session.add_watch("abs(dW1).max()")
+    app.session.toggle_breakpoint_enabled(1)
+    await pilot.press("K")
+    await pilot.pause()
+
+
 SCREENS = {
     "start": (RunConfig(), 0, WIDE, None),
     "Z1": (RunConfig(), steps_to("Z1"), WIDE, None),
@@ -54,7 +72,10 @@ SCREENS = {
     ),
     "breakpoint at dW1": (RunConfig(), steps_to("dW1"), WIDE, _break_and_run),
     "80x24 at dW1": (RunConfig(), steps_to("dW1"), SMALL, None),
+    "breakpoints and watches listed": (RunConfig(), steps_to("dW1"), WIDE, _set_and_list),
     "W2-not-transposed": (RunConfig(mistake="W2-not-transposed"), steps_to("dZ1"), WIDE, None),
+    # the colour-depth snapshots: their text is the same on every colour system
+    "W1 after 300 iterations": (RunConfig(), 0, WIDE, _run_300_then_to_w1),
 }
 
 

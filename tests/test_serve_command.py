@@ -171,6 +171,10 @@ def test_serve_without_asyncssh_names_the_fix(monkeypatch, capsys):
         (["serve", "web", "--max-sessions", "0"], "--max-sessions 0: give 1 or more"),
         (["serve", "ssh", "--idle-timeout", "soon"], "90, 15m, 2h"),
         (["serve"], "required: {ssh,web,bench}"),
+        (
+            ["serve", "ssh", "--save-to", "/no/such/folder"],
+            "--save-to /no/such/folder: no such folder; make it first",
+        ),
         (["serve", "web", "--lesson", "no-such-lesson"], "no lesson 'no-such-lesson'"),
         (
             ["serve", "web", "--lesson", "11", "--max-hidden", "16"],

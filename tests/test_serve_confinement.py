@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from app_helpers import WIDE
 
@@ -41,11 +43,12 @@ def test_iterations_are_capped_and_too_many_examples_refused(confinement, tmp_pa
 
 @pytest.mark.parametrize("typed", ["mine.json", "../../etc/mine.json", "/tmp/mine.json"])
 def test_saving_goes_into_the_session_folder_whatever_the_name(confinement, typed):
-    session = ConfinedSession(RunConfig(), confinement=confinement)
+    kept = replace(confinement, keeps_files=True)  # a folder the teacher keeps (--save-to)
+    session = ConfinedSession(RunConfig(), confinement=kept)
     session.step()
     session.save(typed)
     assert [path.name for path in confinement.save_dir.iterdir()] == ["mine.json"]
-    assert "this session's own folder" in session.message
+    assert session.message.startswith("saved as session/mine.json on the server; it stays")
 
 
 @pytest.mark.parametrize("typed", ["", "  ", "..", "a/.."])

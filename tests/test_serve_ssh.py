@@ -17,6 +17,7 @@ from tui.benchmarks.class_cost import screen_text
 from tui.lessons.lesson_file import SAMPLES
 from tui.serve.limits import ClassLimits
 from tui.serve.ssh_server import TERMINAL_RESET, SSHClassroom, SSHSettings
+from tui.session.session_file import load_session
 
 TIMEOUT = 30  # seconds; the app starts in one or two
 FORMULA = "Z[1] = W[1]·X + b[1]"  # the formula panel, from the first screen on
@@ -73,9 +74,18 @@ async def serve(keys):
     servers = []
     authorized = asyncssh.import_authorized_keys(keys["student"].export_public_key().decode())
 
-    async def start(password: str | None = None, lesson=None, **limits) -> SSHClassroom:
+    async def start(
+        password: str | None = None, lesson=None, save_to=None, **limits
+    ) -> SSHClassroom:
         settings = SSHSettings(
-            "127.0.0.1", 0, keys["host"], authorized, password, ClassLimits(**limits), lesson
+            "127.0.0.1",
+            0,
+            keys["host"],
+            authorized,
+            password,
+            ClassLimits(**limits),
+            lesson,
+            save_to=save_to,
         )
         server = SSHClassroom(settings)
         await server.start()
@@ -152,6 +162,51 @@ async def test_the_app_and_its_folder_are_gone_after_disconnect(serve, keys):
     await asyncio.wait_for(conn.wait_closed(), TIMEOUT)
     async with asyncio.timeout(TIMEOUT):
         while alive(pid) or folder.exists() or server.classroom.sessions:
+            await asyncio.sleep(0.05)
+
+
+async def test_without_a_kept_folder_s_says_saving_is_off(serve, keys):
+    server = await serve()
+    async with await connect(server, [keys["student"]]) as conn:
+        screen = await open_app(conn)
+        await screen.wait_for(FORMULA)
+        mark = len(screen.raw)
+        screen.process.stdin.write(b"s")
+        await screen.wait_for("saving is off here: this session's folder is deleted", mark)
+        assert "Save the session to:" not in screen.text(mark)
+
+
+async def test_with_save_to_s_saves_in_a_kept_folder_named_on_screen(serve, keys, tmp_path):
+    server = await serve(save_to=tmp_path)
+    async with await connect(server, [keys["student"]]) as conn:
+        screen = await open_app(conn)
+        await screen.wait_for(FORMULA)
+        screen.process.stdin.write(b"nn")
+        await screen.wait_for("step 2/15")
+        mark = len(screen.raw)
+        screen.process.stdin.write(b"s")
+        await screen.wait_for("Save the session to:", mark)
+        mark = len(screen.raw)
+        screen.process.stdin.write(b"\r")
+        [kept] = tmp_path.iterdir()
+        await screen.wait_for(f"saved as {kept.name}/stepnet-session.json", mark)
+        [pid] = server.classroom.child_pids()
+        home = Path(os.readlink(f"/proc/{pid}/cwd"))
+    async with asyncio.timeout(TIMEOUT):  # the session's own folder goes; the kept one stays
+        while home.exists() or server.classroom.sessions:
+            await asyncio.sleep(0.05)
+    assert load_session(kept / "stepnet-session.json").cursor == 2
+    assert kept.stat().st_mode & 0o777 == 0o700
+
+
+async def test_a_kept_folder_the_session_saved_nothing_in_is_removed(serve, keys, tmp_path):
+    server = await serve(save_to=tmp_path)
+    async with await connect(server, [keys["student"]]) as conn:
+        screen = await open_app(conn)
+        await screen.wait_for(FORMULA)
+        assert len(list(tmp_path.iterdir())) == 1
+    async with asyncio.timeout(TIMEOUT):
+        while server.classroom.sessions or list(tmp_path.iterdir()):
             await asyncio.sleep(0.05)
 
 

@@ -4,6 +4,7 @@ page loads, and each tab's websocket streams its own confined app."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from tui.benchmarks.class_cost import screen_text
 from tui.serve.limits import ClassLimits
 from tui.serve.web_server import ClassroomWebServer
+from tui.session.session_file import load_session
 
 TIMEOUT = 30
 FORMULA = "Z[1] = W[1]·X + b[1]"
@@ -25,6 +27,7 @@ class Tab:
     def __init__(self, websocket: aiohttp.ClientWebSocketResponse) -> None:
         self.websocket = websocket
         self.raw = bytearray()
+        self.packets: list[str] = []  # the JSON text messages, such as a download's start
 
     def text(self, since: int = 0) -> str:
         return screen_text(bytes(self.raw[since:]))
@@ -35,7 +38,9 @@ class Tab:
                 message = await self.websocket.receive()
                 if message.type == aiohttp.WSMsgType.BINARY:
                     self.raw += message.data
-                elif message.type != aiohttp.WSMsgType.TEXT:
+                elif message.type == aiohttp.WSMsgType.TEXT:
+                    self.packets.append(message.data)
+                else:
                     raise AssertionError(f"{text!r} never came; the websocket closed")
 
         try:
@@ -49,8 +54,8 @@ class Tab:
 async def serve():
     runners = []
 
-    async def start(**limits) -> ClassroomWebServer:
-        server = ClassroomWebServer("127.0.0.1", 0, ClassLimits(**limits))
+    async def start(save_to=None, **limits) -> ClassroomWebServer:
+        server = ClassroomWebServer("127.0.0.1", 0, ClassLimits(**limits), save_to=save_to)
         runners.append(await server.start())
         return server
 
@@ -115,3 +120,42 @@ async def test_an_idle_tab_is_closed_with_a_line(serve):
     async with asyncio.timeout(TIMEOUT):
         while server.sessions:
             await asyncio.sleep(0.05)
+
+
+async def test_s_downloads_the_session_file_to_the_browser_and_keeps_a_copy(serve, tmp_path):
+    server = await serve(save_to=tmp_path)
+    base = f"http://127.0.0.1:{server.port}"
+    timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as http,
+        http.ws_connect(f"{base}/ws?width=120&height=40") as websocket,
+    ):
+        tab = Tab(websocket)
+        await tab.wait_for(FORMULA)
+        await websocket.send_json(["stdin", "nnn"])
+        await tab.wait_for("step 3/15")
+        mark = len(tab.raw)
+        await websocket.send_json(["stdin", "s"])
+        await tab.wait_for("Save the session to:", since=mark)
+        mark = len(tab.raw)
+        await websocket.send_json(["stdin", "\r"])
+        await tab.wait_for("stepnet-session.json is downloading in your browser", since=mark)
+        [key] = [json.loads(p)[1] for p in tab.packets if "deliver_file_start" in p]
+        async with http.get(f"{base}/download/{key}") as download:
+            assert download.status == 200
+            disposition = download.headers["Content-Disposition"]
+            assert disposition == "attachment; filename=stepnet-session.json"
+            text = await download.text()
+    downloaded = tmp_path / "from-the-browser.json"
+    downloaded.write_text(text)
+    assert load_session(downloaded).cursor == 3
+    [kept] = [path for path in tmp_path.iterdir() if path.is_dir()]
+    assert load_session(kept / "stepnet-session.json").cursor == 3
+
+
+async def test_a_download_key_nobody_was_given_is_not_found(serve):
+    server = await serve()
+    url = f"http://127.0.0.1:{server.port}/download/{'0' * 32}"
+    timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+    async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
+        assert response.status == 404

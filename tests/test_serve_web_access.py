@@ -165,3 +165,11 @@ async def test_tabs_are_forked_warm_and_cold_once_the_warm_process_is_gone(serve
             pid = app_pid(server)
             assert parent_of(pid) == os.getpid()
     await all_closed(server, pid)
+
+
+async def test_a_download_needs_the_class_code_first(serve):
+    server = await serve(password=CODE)
+    url = f"http://127.0.0.1:{server.port}/download/{'0' * 32}"
+    async with client() as http, http.get(url) as response:
+        assert response.status == 403
+        assert "give the class code" in await response.text()

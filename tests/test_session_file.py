@@ -21,7 +21,13 @@ from engine.conditions import at_step, cost_rises
 from engine.config import RunConfig
 from engine.shapes import PARAMETER_NAMES
 from engine.steps import STEPS_PER_ITERATION
-from tui.session.session_file import SessionData, capture, load_session, save_session
+from tui.session.session_file import (
+    LessonPlace,
+    SessionData,
+    capture,
+    load_session,
+    save_session,
+)
 from tui.session.watch import Watch
 
 ITERATION = STEPS_PER_ITERATION
@@ -171,7 +177,7 @@ def test_a_version_1_file_loads_as_a_run_without_a_mistake(tmp_path):
         document["version"] = 1
         del document["config"]["mistake"]
         del document["config"]["test_split"]  # version 3's, as is "edits"
-        del document["edits"]
+        del document["edits"], document["disabled_breakpoints"], document["lesson"]
 
     old = load_session(edited(path, as_version_1))
     assert old.config.mistake is None
@@ -203,7 +209,7 @@ def test_the_file_is_json_with_the_marker_and_full_precision_arrays(tmp_path):
 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == "stepnet-session"
-    assert document["version"] == 3
+    assert document["version"] == 4
     assert document["config"] == config.to_dict()
     for name in PARAMETER_NAMES:
         assert document["initial_parameters"][name] == start[name].tolist()
@@ -217,12 +223,65 @@ def test_a_version_2_file_loads_as_a_run_without_edits_or_test_split(tmp_path):
     def as_version_2(document):
         document["version"] = 2
         del document["config"]["test_split"]
-        del document["edits"]
+        del document["edits"], document["disabled_breakpoints"], document["lesson"]
 
     assert load_session(edited(path, as_version_2)) == expected
     with pytest.raises(StepnetError) as error:
         load_session(edited(path, setter("config", "test_split", 0.2)))
     assert_one_line_naming(error, path, "unknown settings test_split")
+
+
+def test_disabled_breakpoints_and_the_lesson_place_round_trip(tmp_path):
+    place = LessonPlace("/lessons/07-gradient-descent.toml", 2, "ab" * 32)
+    _, session = session_at(
+        5 * ITERATION,
+        breakpoints=[cost_rises(), at_step("dW1"), "iteration 30"],
+        disabled={"dW1", "iteration 30", "not a breakpoint here"},
+        lesson=place,
+    )
+    assert session.disabled == ("dW1", "iteration 30")  # in the breakpoints' order, no stray
+    loaded = load_session(save_session(tmp_path / "s.json", session))
+    assert loaded.disabled == ("dW1", "iteration 30")
+    assert loaded.lesson == place
+
+
+def test_a_version_3_file_loads_with_every_breakpoint_on_and_no_lesson(tmp_path):
+    _, session = session_at(
+        4 * ITERATION, breakpoints=[cost_rises()], disabled={"cost rises"}, lesson=None
+    )
+    path = save_session(tmp_path / "s.json", session)
+
+    def as_version_3(document):
+        document["version"] = 3
+        del document["disabled_breakpoints"], document["lesson"]
+
+    old = load_session(edited(path, as_version_3))
+    assert old.breakpoints == ("cost rises",)
+    assert old.disabled == ()
+    assert old.lesson is None
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        (lambda d: d.update(disabled_breakpoints=["dW2"]), "a disabled breakpoint should be one"),
+        (lambda d: d.update(lesson={"path": "x.toml", "beat": 1}), "lesson should be null or"),
+        (
+            lambda d: d.update(lesson={"path": "x.toml", "beat": -1, "sha256": "0" * 64}),
+            "lesson beat should be",
+        ),
+        (
+            lambda d: d.update(lesson={"path": "x.toml", "beat": 0, "sha256": "xyz"}),
+            "lesson sha256 should be 64 hexadecimal digits",
+        ),
+        (lambda d: d.pop("lesson"), "it has no 'lesson'"),
+    ],
+)
+def test_a_damaged_disabled_list_or_lesson_place_is_one_line(tmp_path, edit, fragment):
+    path = edited(saved(tmp_path), edit)
+    with pytest.raises(StepnetError) as error:
+        load_session(path)
+    assert_one_line_naming(error, path, "is damaged", fragment)
 
 
 def test_loading_and_saving_again_gives_the_same_bytes(tmp_path):
@@ -431,12 +490,12 @@ def test_a_foreign_file_is_not_a_session(tmp_path, content):
 def test_a_file_from_a_newer_stepnet(tmp_path):
     path = saved(tmp_path)
     document = json.loads(path.read_text())
-    document["version"] = 4
-    document["something_new"] = {"only": "version 4 knows"}
+    document["version"] = 5
+    document["something_new"] = {"only": "version 5 knows"}
     path.write_text(json.dumps(document))
     with pytest.raises(StepnetError) as error:
         load_session(path)
-    assert_one_line_naming(error, path, "newer stepnet", "version 4", "upgrade stepnet")
+    assert_one_line_naming(error, path, "newer stepnet", "version 5", "upgrade stepnet")
 
 
 def edited(path: Path, edit) -> Path:
@@ -597,7 +656,10 @@ JSON = st.recursive(
     ),
     max_leaves=12,
 )
-FIELDS = ("version", "config", "cursor", "breakpoints", "watches", "selection", "edits")
+FIELDS = (
+    *("version", "config", "cursor", "breakpoints", "watches", "selection", "edits"),
+    *("disabled_breakpoints", "lesson"),
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,6 +6,9 @@ at before it was accepted; `pytest --snapshot-update` rewrites them all, so look
 
 from __future__ import annotations
 
+import textual.constants
+from rich.color import ColorSystem
+
 from engine.config import RunConfig
 from engine.steps import STEP_INDEX
 from tui.app.snapshot import build_app
@@ -64,6 +67,22 @@ def test_breakpoint_hit(snap_compare):
 
 def test_help_screen(snap_compare):
     assert snap_compare(build_app(RunConfig()), press=["question_mark"], terminal_size=WIDE)
+
+
+def test_breakpoints_and_watches_listed(snap_compare):
+    # one of each kind, one switched off: what K shows, over the step the breakpoint is on
+    app = build_app(RunConfig(), steps_to("dW1"))
+
+    async def set_and_list(pilot):
+        await pilot.press("k")
+        for text in ("cost rises", "b2 changes by > 0.01"):
+            app.session.add_breakpoint(text)
+        app.session.add_watch("abs(dW1).max()")
+        app.session.toggle_breakpoint_enabled(1)
+        await pilot.press("K")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=set_and_list)
 
 
 def test_small_terminal_80x24(snap_compare):
@@ -172,3 +191,38 @@ def test_distributions_over_a_run(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_and_show)
+
+
+def _on_fewer_colours(monkeypatch, name: str, system: ColorSystem):
+    # what TERM=xterm (16) or TERM=xterm-256color makes Textual choose
+    from app_helpers import LimitedColourApp
+
+    from tui.session.session import Session
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", name)
+    return LimitedColourApp(Session(RunConfig()), system)
+
+
+async def _run_300_then_to_w1(pilot):
+    # a boundary with both classes' regions, and W1 with both signs in the value panel
+    app = pilot.app
+    app.session.stepper.run(300)
+    for _ in range(STEP_INDEX["W1"] + 1):
+        app.session.step()
+    app.refresh_from_session()
+    await pilot.pause()
+
+
+def test_16_colours_boundary_glyphs_and_signs(snap_compare, monkeypatch):
+    app = _on_fewer_colours(monkeypatch, "standard", ColorSystem.STANDARD)
+    assert snap_compare(app, terminal_size=WIDE, run_before=_run_300_then_to_w1)
+
+
+def test_256_colours_boundary_glyphs_and_signs(snap_compare, monkeypatch):
+    app = _on_fewer_colours(monkeypatch, "256", ColorSystem.EIGHT_BIT)
+    assert snap_compare(app, terminal_size=WIDE, run_before=_run_300_then_to_w1)
+
+
+def test_truecolor_boundary_glyphs_and_signs(snap_compare):
+    # the same screen in the theme's own colours, to compare the two above with
+    assert snap_compare(build_app(RunConfig()), terminal_size=WIDE, run_before=_run_300_then_to_w1)

@@ -226,13 +226,19 @@ def test_update_details_highlight_the_cursor_entry_in_old_step_and_new():
     ]
 
 
-def test_row_vector_update_is_stacked_with_unit_labels():
+def test_row_vector_update_is_an_entry_per_line_with_unit_labels():
+    # W[2] (1, 4): old, −α·dW[2] and new across, a line per hidden unit, so it fits 50 cells
     view = iteration_views()["W2"]
-    text = text_of(details(view, (0, 2)), width=70)
+    parts = update_parts(view)
+    text = text_of(details(view, (0, 2)), width=50)
     lines = text.splitlines()
-    assert any(line.split()[:4] == ["a1", "a2", "a3", "a4"] for line in lines)
-    assert any(line.startswith("old") for line in lines)
-    assert any(line.startswith("new") for line in lines)
+    assert max(len(line) for line in lines) <= 50
+    assert any(line.split() == ["old", "−α·dW[2]", "new"] for line in lines)
+    scientific = uses_scientific(np.concatenate([parts.old[0], parts.step[0], parts.new[0]]))
+    for j, label in enumerate(("a1", "a2", "a3", "a4")):
+        row = next(line for line in lines if line.startswith(label + " "))
+        values = (parts.old[0, j], parts.step[0, j], parts.new[0, j])
+        assert row.split()[1:] == [number(v, scientific=scientific) for v in values]
 
 
 @pytest.mark.parametrize("name", ["Z1", "dZ1", "W1"])

@@ -407,10 +407,25 @@ def test_history_keeps_cursor_and_shown_line_and_is_bounded():
         watch.evaluate(s.state(), cursor=s.cursor)
     history = watch.history
     assert len(history) == HISTORY_LENGTH
-    assert history[-1] == (s.cursor, describe(s.state()["cost"]))
-    assert history[0][0] == 51 * STEPS_PER_ITERATION
-    cursors = [cursor for cursor, _ in history]
+    cost = s.state()["cost"]
+    assert history[-1] == (s.cursor, describe(cost), cost)  # the number kept exactly
+    assert history[0].cursor == 51 * STEPS_PER_ITERATION
+    cursors = [entry.cursor for entry in history]
     assert cursors == sorted(cursors)
+
+
+def test_history_keeps_no_pending_value_and_no_number_for_an_array():
+    s = RunConfig().stepper(flower())
+    pending, array = Watch.parse("abs(dW1).max()"), Watch.parse("W2")
+    for _ in range(2 * STEPS_PER_ITERATION):
+        s.step()
+        for watch in (pending, array):
+            watch.evaluate(s.state(), cursor=s.cursor)
+    # dW1 exists from step 10 to 15 of each iteration: only those went in
+    done = [entry.cursor for entry in pending.history]
+    assert done == [c for c in range(1, 31) if (c - 1) % STEPS_PER_ITERATION >= 9]
+    assert all(isinstance(entry.number, float) for entry in pending.history)
+    assert len(array.history) == 30 and {entry.number for entry in array.history} == {None}
 
 
 def test_history_replaces_a_second_evaluation_at_the_same_cursor():

@@ -69,3 +69,12 @@ def test_the_installed_wheel_knows_its_version(installed, tmp_path):
     shown = _run(installed / "stepnet", "--version", cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == f"stepnet {version}"
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_draws_a_png_of_the_screen(installed, tmp_path):
+    # the picture package and Pillow came with the wheel
+    out = tmp_path / "start.png"
+    drawn = _run(installed / "stepnet", "snapshot", "--size", "60x20", "-o", out, cwd=tmp_path)
+    assert drawn.returncode == 0, drawn.stderr
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -1,7 +1,8 @@
 """The report of one check: per graded function its status, the first wrong quantity and why.
 
 `FileReport.as_json()` is the schema `stepnet check --format json` writes, one object per file;
-`str()` is the text report; in Jupyter the report shows itself as a table (`_repr_html_`).
+`str()` is the text report; in Jupyter (`_repr_html_`) and in a Rich console (`__rich__`) the
+report shows itself as one table, engine.display.render_file_report's.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import html
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from engine.display import render_file_report, to_html
 
 STATUSES = ("correct", "wrong", "error", "timeout", "missing")
 MARKS = {"correct": "✓", "wrong": "✗", "error": "✗", "timeout": "✗", "missing": "missing"}
@@ -36,6 +39,10 @@ class FunctionReport:
     got: np.ndarray | None = None
     printed: str = ""
     traceback: list[str] = field(default_factory=list)
+
+    @property
+    def mark(self) -> str:
+        return MARKS[self.status]
 
     def as_json(self) -> dict:
         return {
@@ -76,25 +83,14 @@ class FileReport:
 
         return report_text(self)
 
+    def __rich__(self):
+        return render_file_report(self)
+
     def _repr_html_(self) -> str:
-        rows = "".join(
-            "<tr>"
-            f"<td>{html.escape(MARKS[f.status])}</td><td><code>{html.escape(f.name)}</code></td>"
-            f"<td>{html.escape(f.status)}</td><td>{html.escape(f.first_wrong or '')}</td>"
-            f"<td>{html.escape(f.diagnosis or '')}</td><td>{html.escape(f.message)}</td>"
-            "</tr>"
-            for f in self.functions
-        )
-        head = "".join(
-            f"<th>{name}</th>"
-            for name in ("", "function", "status", "first wrong", "diagnosis", "message")
-        )
-        verdict = "every graded function is right" if self.ok else "some functions need work"
+        """The table as Rich draws it, with the text report's details folded under it."""
         return (
-            f"<div><b>stepnet check</b>: {html.escape(self.file)}: {verdict}"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-            f"<details><summary>details</summary><pre>{html.escape(str(self))}</pre>"
-            "</details></div>"
+            to_html(render_file_report(self))
+            + f"<details><summary>details</summary><pre>{html.escape(str(self))}</pre></details>"
         )
 
 

@@ -66,6 +66,9 @@ class IterationMarks:
     differences: dict[str, Difference] = field(default_factory=dict)
     # step → the known mistake theirs agrees with there: (its name, the words)
     diagnoses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # each function's first difference (or its error) here, in step order; `iteration` counts
+    # from the trace's first
+    divergences: list[Divergence] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +76,8 @@ class StudentTrace:
     iterations: list[IterationMarks]
     divergence: Divergence | None
     missing: list[str]  # iteration functions the file does not define
+    # W1 … b2 after the last iteration traced, the engine's: where a next trace goes on from
+    end_parameters: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def trace_student(
@@ -93,7 +98,7 @@ def trace_student(
             f"{MAX_ITERATIONS} iterations"
         )
     source = read_learner_file(path)
-    cases = _cases(as_features(X), Y, params, iterations, learning_rate)
+    cases, end = _cases(as_features(X), Y, params, iterations, learning_rate)
     loaded = sandbox.run_functions(
         lambda: sandbox.load_source(source),
         cases,
@@ -109,10 +114,12 @@ def trace_student(
             continue
         for i, case in enumerate(cases[function]):
             found = _judge(function, case, outcome, i, marks[i])
+            if found is not None:
+                marks[i].divergences.append(found)
             if found is not None and (first is None or _order(found) < _order(first)):
                 first = found
     missing = [name for name in ITERATION_FUNCTIONS if name not in loaded.found]
-    return StudentTrace(marks, first, missing)
+    return StudentTrace(marks, first, missing, end)
 
 
 def _order(divergence: Divergence) -> tuple[int, int]:
@@ -120,8 +127,9 @@ def _order(divergence: Divergence) -> tuple[int, int]:
     return divergence.iteration, STEP_NAMES.index(step)
 
 
-def _cases(X, Y, params, iterations: int, learning_rate: float) -> dict[str, tuple[Case, ...]]:
-    """The engine's own trajectory, each iteration's inputs and answers as cases."""
+def _cases(X, Y, params, iterations: int, learning_rate: float):
+    """The engine's own trajectory, each iteration's inputs and answers as cases; and the
+    parameters after the last."""
     Y = as_labels(Y, m=X.shape[1])
     params = check_parameters(params, n_x=X.shape[0])
     cases: dict[str, list[Case]] = {function: [] for function in ITERATION_FUNCTIONS}
@@ -143,7 +151,7 @@ def _cases(X, Y, params, iterations: int, learning_rate: float) -> dict[str, tup
             Case("update_parameters", label, (params, grads, learning_rate), partial(dict, new))
         )
         params = new
-    return {function: tuple(found) for function, found in cases.items()}
+    return {function: tuple(found) for function, found in cases.items()}, dict(params)
 
 
 def _cost(cache, Y) -> dict[str, float]:
@@ -196,6 +204,10 @@ class StudentTraining:
 
     costs: list[float]  # NaN where their cost is not one number
     error: str | None  # why it stopped early, for a person; None if it ran every iteration
+    # W1 … b2 their update_parameters returned last, after `updates` updates; None when those
+    # are not the course's parameters (a missing key, another shape, not numbers)
+    parameters: dict[str, np.ndarray] | None = None
+    updates: int = 0  # one fewer than len(costs) when a cost not finite stopped it
 
 
 def train_student(
@@ -244,16 +256,36 @@ def train_student(
         where = f" ({error['where']})" if error["where"] else ""
         return StudentTraining([], f"{error['type']}: {error['message']}{where}")
     sent = result["value"]
-    costs = [float(c) for c in np.asarray(getattr(sent, "value", sent), dtype=np.float64)]
+    costs = [float(c) for c in np.asarray(_plain(sent["costs"]), dtype=np.float64)]
+    trained = _parameters(sent["parameters"], params)
     if len(costs) < iterations:  # the loop stops at the first cost that is not finite
-        return StudentTraining(costs, f"your cost is not finite at iteration {len(costs) - 1}")
-    return StudentTraining(costs, None)
+        error = f"your cost is not finite at iteration {len(costs) - 1}"
+        return StudentTraining(costs, error, trained, len(costs) - 1)
+    return StudentTraining(costs, None, trained, len(costs))
+
+
+def _plain(sent):
+    return getattr(sent, "value", sent)  # an array the wire sent with its type
+
+
+def _parameters(sent, like: Mapping[str, np.ndarray]) -> dict[str, np.ndarray] | None:
+    """Their last parameters, if they are the course's four arrays in `like`'s shapes."""
+    sent = _plain(sent)
+    if not isinstance(sent, Mapping):
+        return None
+    found = {}
+    for name, start in like.items():
+        value = _plain(sent.get(name))
+        if not isinstance(value, np.ndarray) or value.shape != start.shape:
+            return None
+        found[name] = np.asarray(value, dtype=np.float64)
+    return found
 
 
 def _train_loop(forward_propagation, compute_cost, backward_propagation, update_parameters,
                 params, X, Y, iterations, learning_rate) -> np.ndarray:  # fmt: skip
     """Runs in the child: theirs, each function fed what their previous one returned; J per
-    iteration, up to the first that is not finite (one number the wire sends back as is)."""
+    iteration, up to the first that is not finite, and the parameters they ended with."""
     costs: list[float] = []
     for _ in range(iterations):
         A2, cache = forward_propagation(X, params)
@@ -263,4 +295,4 @@ def _train_loop(forward_propagation, compute_cost, backward_propagation, update_
             break
         grads = backward_propagation(params, cache, X, Y)
         params = update_parameters(params, grads, learning_rate)
-    return np.asarray(costs)
+    return {"costs": np.asarray(costs), "parameters": params}

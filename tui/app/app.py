@@ -8,6 +8,7 @@ a second; the run message replaces any stale one still queued.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -27,6 +28,7 @@ from engine.conditions import ACCEPTED_FORMS
 from engine.errors import StepnetError
 from engine.stepper import RunResult
 from engine.steps import STEP_NAMES
+from tui.app import colour_depth
 from tui.app.commands import COMMANDS, bindings
 from tui.app.crash import write_crash_log
 from tui.app.keys_in_order import KeysInOrder
@@ -44,9 +46,11 @@ from tui.app.panels.status_bar import StatusBar
 from tui.app.panels.steps_panel import StepsPanel
 from tui.app.panels.unit_maps_panel import UnitMapsPanel
 from tui.app.panels.value.value_panel import ValuePanel
+from tui.app.picture.png_picture import app_png
 from tui.app.ranked_footer import RankedFooter
 from tui.app.screens.distributions_screen import DistributionsScreen
 from tui.app.screens.help_screen import HelpScreen
+from tui.app.screens.manage_screen import ManageScreen
 from tui.app.screens.message_log_screen import MessageLogScreen
 from tui.app.screens.mistake_screen import NO_MISTAKE, MistakeScreen
 from tui.app.screens.palette import Palette
@@ -62,6 +66,7 @@ from tui.session.gradient_report import gradient_table
 from tui.session.message_log import MessageLog
 from tui.session.scores_table import scores_table
 from tui.session.session import Session
+from tui.session.session_file import LessonPlace
 from tui.session.sweep_pictures import EXAMPLE as SWEEP_EXAMPLE
 from tui.session.view import View
 from tui.session.watch_conditions import WATCH_FORMS
@@ -75,7 +80,10 @@ LAYOUT_SETTLE = 0.1  # seconds a new terminal size holds before the layout follo
 PANELS = selector(PANEL_TYPES)
 RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_while_running))
 # what may still be done while a run is under way
-WHILE_RUNNING = {"run", "help", "message_log", "next_tab", "quit", "command_palette"}
+WHILE_RUNNING = {
+    *("run", "help", "message_log", "next_tab", "previous_tab", "picture", "quit"),
+    "command_palette",
+}
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
@@ -129,6 +137,9 @@ class StepnetApp(KeysInOrder, App):
 
     def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:
         super().__init__()
+        # on 16 or 256 colours the panels take palette colours for the theme's blends
+        if (depth := colour_depth.depth_class(self.console.color_system)) is not None:
+            self.add_class(depth)
         self.lesson = lesson  # in a lesson, its player owns the session
         self._session = session
         self.messages = MessageLog()  # every status-line message, whole (l shows them)
@@ -138,8 +149,9 @@ class StepnetApp(KeysInOrder, App):
         self.crash: Exception | None = None  # what ended the app, if anything did
         self.crash_log: Path | None = None
         # in a lesson, a beat is being entered from the start: on_mount enters the first, and a
-        # key that arrives before then (r in the same read) must not start a run beside it
-        self.entering_beat = lesson is not None
+        # key that arrives before then (r in the same read) must not start a run beside it;
+        # a lesson resumed from a session file comes with its beat entered already
+        self.entering_beat = lesson is not None and lesson.outcome is None
         self._quizzed: set[int] = set()  # cursors whose step was asked about already
         self.quiz_score = Score() if lesson is not None and lesson.lesson.quiz else None
         self._beat_feedback: list[str] = []  # quiz feedback from the beat being entered
@@ -243,8 +255,11 @@ class StepnetApp(KeysInOrder, App):
     def on_mount(self) -> None:
         self.show_view(self.view)
         self._focus_matrix()
-        if self.lesson is not None:
+        if self.entering_beat:
             self._enter_beat(0)
+        elif self.lesson is not None:  # entered before: stepnet snapshot --beat, or --resume
+            self.on_beat_entered(BeatEntered())
+            self._focus_matrix()  # the cell a resumed learner had selected wins over the highlight
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback as the app exits; the crash goes to a log file
@@ -364,7 +379,8 @@ class StepnetApp(KeysInOrder, App):
             return None
         if stepper.cursor in self._quizzed:
             return None
-        return question_for(self.lesson.lesson.quiz, STEP_NAMES[stepper.next_index])
+        step = STEP_NAMES[stepper.next_index]
+        return question_for(self.lesson.lesson.quiz, step, stepper.X.shape)
 
     def action_back(self) -> None:
         self.session.back()
@@ -498,6 +514,9 @@ class StepnetApp(KeysInOrder, App):
         self.session.toggle_step_breakpoint()
         self.refresh_from_session()
 
+    def action_manage(self) -> None:
+        self.push_screen(ManageScreen(self.session, self.refresh_from_session))
+
     def action_add_watch(self) -> None:
         self._ask(
             "Watch expression:", "abs(dW1).max() · W2 @ A1 · A1[:, 0]", self.session.add_watch
@@ -584,13 +603,17 @@ class StepnetApp(KeysInOrder, App):
         self.refresh_from_session()
 
     def action_save(self) -> None:
-        def save(path: str) -> None:
-            try:
-                self.session.save(path)
-            except StepnetError as error:
-                self.session.message = str(error)
+        self._ask("Save the session to:", "", self.save_session_as, value=DEFAULT_SESSION_FILE)
 
-        self._ask("Save the session to:", "", save, value=DEFAULT_SESSION_FILE)
+    def save_session_as(self, path: str) -> None:
+        """Save to the file the user named; in a lesson, with where in it."""
+        try:
+            self.session.save(path, self.lesson_place())
+        except StepnetError as error:
+            self.session.message = str(error)
+
+    def lesson_place(self) -> LessonPlace | None:
+        return None if self.lesson is None else self.lesson.place()
 
     def _ask(self, question: str, placeholder: str, then, value: str = "") -> None:
         """Ask in a prompt; hand a non-empty answer to `then`, then redraw."""
@@ -603,12 +626,19 @@ class StepnetApp(KeysInOrder, App):
         self.push_screen(PromptScreen(question, placeholder, value), answered)
 
     def action_next_tab(self) -> None:
+        self._move_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._move_tab(-1)
+
+    def _move_tab(self, step: int) -> None:
+        """Show the tab `step` along, round from the last to the first and back."""
         tabs = next(self.main_screen.query(TabbedContent).results(), None)
         if tabs is None:
             self._tell("every panel is in sight side by side: tabs come below 110×32")
             return
         panes = [pane.id for pane in tabs.query(TabPane).results() if pane.id]
-        tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
         # focus left in the pane now hidden would bring that pane back (a TabPane's focus
         # activates it): the value tab's arrow keys move its cursor, elsewhere they go to the tabs
         if tabs.active == "tab-value":
@@ -654,17 +684,29 @@ class StepnetApp(KeysInOrder, App):
         self.session.message = text
         self.refresh_from_session()
 
+    def action_picture(self) -> None:
+        stamp = datetime.now().strftime("%Y-%m-%d %H_%M_%S")
+        self.deliver_screenshot(f"stepnet {stamp}.png")
+
     def deliver_screenshot(self, filename=None, path=None, time_format=None) -> str | None:
         # Textual saves into ~/Downloads, and fails with no word of where when that folder does
-        # not exist (a server, a fresh account): save where the user started stepnet, and say so
-        if self.is_web:
-            return super().deliver_screenshot(filename, path, time_format)
+        # not exist (a server, a fresh account): save where the user started stepnet, and say so.
+        # A name ending in .png (the picture key) gets a PNG, any other Textual's SVG.
         name = (
             filename or f"stepnet {datetime.now().strftime(time_format or '%Y-%m-%d %H_%M_%S')}.svg"
         )
+        png = name.lower().endswith(".png")
+        if self.is_web:
+            if not png:
+                return super().deliver_screenshot(filename, path, time_format)
+            picture = io.BytesIO(app_png(self))
+            return self.deliver_binary(picture, save_filename=name, mime_type="image/png")
         target = Path(path or Path.cwd()) / name
         try:
-            target.write_text(self.export_screenshot(), encoding="utf-8")
+            if png:
+                target.write_bytes(app_png(self))
+            else:
+                target.write_text(self.export_screenshot(), encoding="utf-8")
         except OSError as error:
             self._tell(f"could not save the screenshot as {target}: {error.strerror}")
             return None

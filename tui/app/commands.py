@@ -135,6 +135,14 @@ COMMANDS: tuple[Command, ...] = (
         "Toggle a breakpoint on the current step; conditions come from the palette.",
     ),
     Command(
+        "manage",
+        "K",
+        "manage",
+        "breakpoints",
+        "List every breakpoint, watchpoint and watch: switch one off or on, edit or remove it.",
+        in_footer=False,
+    ),
+    Command(
         "edit",
         "e",
         "edit",
@@ -189,8 +197,8 @@ COMMANDS: tuple[Command, ...] = (
         "y",
         "train_yours",
         "train yours",
-        "With --student: train on your functions instead, both cost curves drawn; y again: "
-        "the engine's alone.",
+        "With --student: train on your functions instead; the screen shows your parameters "
+        "and both cost curves; y again: back to the engine's run.",
         in_footer=False,
     ),
     Command(
@@ -199,6 +207,14 @@ COMMANDS: tuple[Command, ...] = (
         "save",
         "save",
         "Save the session to a file, to reopen with --resume.",
+        in_footer=False,
+    ),
+    Command(
+        "picture",
+        "o",
+        "picture",
+        "picture",
+        "Save a PNG picture of the screen, for slides, where stepnet started.",
         in_footer=False,
     ),
     Command(
@@ -225,6 +241,14 @@ COMMANDS: tuple[Command, ...] = (
         "next_tab",
         "tab",
         "Below 110×32, where panels are tabs: show the next tab (after the last, the first).",
+        in_footer=False,
+    ),
+    Command(
+        "previous-tab",
+        "T",
+        "previous_tab",
+        "tab back",
+        "Below 110×32, where panels are tabs: show the previous tab (before the first, the last).",
         in_footer=False,
     ),
     Command(

@@ -49,11 +49,16 @@ def run_app(
         app = ConfinedApp(ConfinedSession(config, confinement=confinement))
         # once the setup is checked (a refusal prints plainly), before the app takes memory
         confinement.limit_this_process()
+    elif resume:
+        from tui.app.app import StepnetApp
+        from tui.lessons.resume import resume as resumed
+
+        session, player = resumed(resume)  # in the lesson it was saved in, if it was
+        app = StepnetApp(session, lesson=player)
     else:
-        session = Session.resume(resume) if resume else Session(config)
         from tui.app.app import StepnetApp
 
-        app = StepnetApp(session)
+        app = StepnetApp(Session(config))
     # The app shows NaN and Inf where they appear; numpy's warnings about them would only
     # scribble over the screen.
     warnings.simplefilter("ignore", RuntimeWarning)

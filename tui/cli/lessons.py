@@ -28,7 +28,8 @@ def run_lessons() -> int:
     for path in lesson_paths():
         lesson = load_lesson(path)
         beats = len(lesson.beats)
-        print(f"{path.stem:32} {lesson.title} ({beats} beats) — slide: {lesson.slide}")
+        slide = f" — slide: {lesson.slide}" if lesson.slide else ""
+        print(f"{path.stem:32} {lesson.title} ({beats} beats){slide}")
     print("\nopen one with: stepnet lesson NAME   (a name, its number, or a .toml path)")
     return 0
 
@@ -46,7 +47,11 @@ def run_lesson(name: str, check: bool, confinement: Confinement | None = None) -
         print(f"all {claims} claims in {len(lesson.beats)} beats hold")
         return 0
     beat = lesson.beats[failed.index]
-    wrong = failed.problem or next(c for c in failed.claims if not c.holds).text
+    if failed.problem:
+        wrong = failed.problem
+    else:  # the claim with what it read: the one line says why, not only what
+        claim = next(c for c in failed.claims if not c.holds)
+        wrong = f"{claim.text} → {claim.shown}"
     print(
         f"stepnet: lesson {lesson.path} line {beat.line}: beat {failed.index + 1} fails: {wrong}",
         file=sys.stderr,

@@ -49,11 +49,13 @@ def _version() -> str:
         return "(not installed: pip install . to record a version)"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """`stepnet ARGV`; `parser` is build_parser()'s, made beforehand (a served session's, in
+    the warm process it is forked from), or made now."""
     # stepnet detects NaN and Inf itself and names the step; numpy's overflow warnings on the
     # way there would only clutter the terminal (or the app's screen)
     warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"engine\.")
-    args = build_parser().parse_args(argv)
+    args = (parser or build_parser()).parse_args(argv)
     try:
         return args.run(args)
     except StepnetError as error:

@@ -13,6 +13,7 @@ from engine.errors import StepnetError
 from tui.serve.confinement import EngineCaps
 from tui.serve.gate import GateLimits
 from tui.serve.limits import ClassLimits, parse_duration
+from tui.serve.save_folder import checked_save_root
 
 LOOPBACK = "127.0.0.1"
 SERVE_EXTRA = "pip install 'stepnet[serve]'"
@@ -81,6 +82,11 @@ def _add_bench_parser(kinds) -> None:
         "--seconds", type=float, default=20.0, help="how long each class size steps (20)"
     )
     bench.add_argument("--steps", type=int, default=30, help="steps timed for traffic (30)")
+    bench.add_argument(
+        "--only",
+        choices=("ssh", "web"),
+        help="measure one server: SSH (with the traffic per step) or the web (default both)",
+    )
 
 
 def _counts(text: str) -> list[int]:
@@ -108,6 +114,12 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
     parser.add_argument("--port", type=int, default=port, help=f"default {port}")
     parser.add_argument(
         "--lesson", metavar="NAME", help="start every session in this lesson, at its first beat"
+    )
+    parser.add_argument(
+        "--save-to",
+        metavar="DIR",
+        help="keep what students save with s, a folder per session in DIR (default: s saves "
+        "nothing over SSH, and only downloads in a browser)",
     )
     parser.add_argument(
         "--max-sessions",
@@ -162,10 +174,14 @@ def _add_common_options(parser: argparse.ArgumentParser, port: int) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     if args.serve_kind == "bench":
         _require("asyncssh", "serve bench")
-        return run_serve_bench(args.sessions, args.seconds, args.steps)
+        _require("textual_serve", "serve bench")
+        kinds = (args.only,) if args.only else ("ssh", "web")
+        return run_serve_bench(args.sessions, args.seconds, args.steps, kinds)
     limits = _limits_from(args)
     gate = gate_limits_from(args)
     lesson = _checked_lesson(args.lesson, limits.caps) if args.lesson else None
+    # checked before anything starts (a host key made, a port taken): a Path, or None
+    args.save_to = checked_save_root(args.save_to) if args.save_to else None
     if args.serve_kind == "ssh":
         _require("asyncssh", "serve ssh")
         from tui.serve.ssh_server import serve_ssh
@@ -275,32 +291,41 @@ def _until_stopped(serve) -> int:
     return asyncio.run(main())
 
 
-def run_serve_bench(session_counts: list[int], seconds: float, steps: int) -> int:
+def run_serve_bench(
+    session_counts: list[int], seconds: float, steps: int, kinds: tuple[str, ...]
+) -> int:
     from rich.console import Console
 
     from tui.benchmarks.class_cost import measure
 
     console = Console()
     with console.status("starting a server, connecting students …"):
-        traffic, loads = measure([(80, 24), (120, 40)], steps, session_counts, seconds)
+        traffic, loads = measure([(80, 24), (120, 40)], steps, session_counts, seconds, kinds)
     for each in traffic:
         median = statistics.median(each.per_step)
         console.print(
-            f"{each.size[0]}x{each.size[1]}: a step sends {median / 1000:.1f} kB "
+            f"SSH {each.size[0]}x{each.size[1]}: a step sends {median / 1000:.1f} kB "
             f"(median of {len(each.per_step)}; {min(each.per_step) / 1000:.1f}–"
             f"{max(each.per_step) / 1000:.1f} kB); a whole screen is "
             f"{each.full_repaint / 1000:.1f} kB, the first one {each.first_screen / 1000:.1f} kB"
         )
     for load in loads:
         console.print(
-            f"{load.sessions} sessions at 120x40, each stepping once a second for "
-            f"{load.seconds:.0f} s: CPU {load.cores:.2f} cores ({100 * load.cores / _cores():.0f}% "
-            f"of this machine's {_cores()}); {load.rss_per_session / 2**20:.0f} MiB per session "
+            f"{'SSH' if load.kind == 'ssh' else 'web'}, {load.sessions} students connecting at "
+            f"once at 120x40: every first screen up after {load.start_seconds:.1f} s (median "
+            f"{load.first_screen_median:.1f} s); CPU per session to its first screen "
+            f"{load.start_cpu_per_session:.3f} s in its app, "
+            f"{load.server_start_cpu_per_session:.3f} s in the server "
+            f"({load.client_start_cpu_per_session:.3f} s in its client here; other users took "
+            f"{load.others_start_cores:.2f} cores meanwhile); then each stepping once "
+            f"a second for {load.seconds:.0f} s: CPU "
+            f"{load.cores:.2f} cores ({100 * load.cores / _cores():.0f}% of this machine's "
+            f"{_cores()}); {load.rss_per_session / 2**20:.0f} MiB per session "
             f"({load.private_per_session / 2**20:.0f} MiB of it unshared) "
             f"(server {load.server_rss / 2**20:.0f} MiB); key → first byte back: median "
             f"{1000 * load.latency_median:.0f} ms, 90th percentile "
-            f"{1000 * load.latency_p90:.0f} ms over {load.steps} steps; all connecting at "
-            f"once, every first screen was up after {load.start_seconds:.0f} s"
+            f"{1000 * load.latency_p90:.0f} ms over {load.steps} steps (load average before: "
+            f"{load.load_average:.2f})"
         )
     return 0
 

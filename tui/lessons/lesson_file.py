@@ -1,7 +1,7 @@
 """Lesson files: TOML in samples/, read and checked before anything runs.
 
     title = "Zero initialization"
-    slide = "Random Initialization"            # the slide (group) it teaches
+    slide = "Random Initialization"            # optional: the slide (group) it teaches
     [setup]                                    # RunConfig's fields; missing ones keep defaults
     init = "zeros"
     [quiz]                                     # optional: predict before a step is revealed
@@ -11,22 +11,26 @@
     [[beats]]
     note = "..."                               # what to read at this beat
     setup = { activation = "relu" }            # optional: start again with settings changed
-    run_to = "after iteration 100"             # start | step NAME | after iteration N |
+    run_to = "after iteration 99"              # start | step NAME | after iteration N |
                                                # convergence | breakpoint CONDITION
     highlight = "A1 column 0"                  # NAME | NAME row J | NAME column I | NAME entry J,I
     claims = ["identical_units == n_h"]        # watch expressions that must come out True
     fails_with = "inner sizes 4 and 1"         # a mistake's step must fail with this message
     sweep = { hidden = [1, 2, 3], iterations = 5000 }   # optional: one run per value, a table
 
+Iterations count from 0, as `costs[N]` does: "after iteration N" is once N + 1 iterations are
+done, so "after 1000 iterations" is `after iteration 999`.
+
 Every mistake is reported as `FILE line N: FIELD: what is wrong; what would fix it`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.resources
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from engine.config import RunConfig
@@ -120,10 +124,11 @@ class Lesson:
     name: str
     path: Path
     title: str
-    slide: str
+    slide: str | None  # the slide the lesson teaches, if the file names one
     setup: RunConfig
     quiz: Quiz
     beats: tuple[Beat, ...]
+    sha256: str = ""  # of the file's bytes: a saved session tells by it the lesson changed
 
 
 # ---- finding lessons
@@ -182,7 +187,8 @@ def load_lesson(path: str | Path) -> Lesson:
         ) from None
     except ValueError as error:  # an integer of thousands of digits, which Python refuses
         raise LessonError(f"{path}: not valid TOML: {_first_line(error)}") from None
-    return _Reader(path, text).lesson(document)
+    lesson = _Reader(path, text).lesson(document)
+    return replace(lesson, sha256=hashlib.sha256(raw).hexdigest())
 
 
 class _Reader:
@@ -206,7 +212,7 @@ class _Reader:
     def lesson(self, document: dict) -> Lesson:
         self._known_keys(document, (), _TOP_KEYS)
         title = self._text(document, ("title",))
-        slide = self._text(document, ("slide",))
+        slide = self._optional_text(document, ("slide",))
         setup = RunConfig(**self._setup(document.get("setup", {}), ("setup",)))
         quiz = self._quiz(document.get("quiz", {}))
         tables = document.get("beats")

@@ -7,6 +7,7 @@ every beat follows deterministically from the ones before, so the replay is exac
 
 from __future__ import annotations
 
+import ast
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ from engine.stepper import RunResult
 from engine.steps import STEPS_PER_ITERATION
 from tui.lessons.lesson_file import Beat, Lesson, Sweep, Target
 from tui.session.derived_state import DerivedState
+from tui.session.formatting import apart
 from tui.session.session import Session
+from tui.session.session_file import LessonPlace
 from tui.session.watch import Watch, describe
 from tui.session.watch_conditions import read_breakpoint
 
@@ -85,6 +88,18 @@ class LessonPlayer:
         # reached, by a beat or a key); headless, it just steps. Replayed beats never ask.
         self.step_by_step: Callable[[Session], None] | None = None
         self._asking = False
+
+    def place(self) -> LessonPlace:
+        """Where the lesson is, for a session file: a resume comes back to this beat."""
+        return LessonPlace(str(self.lesson.path.resolve()), self.index, self.lesson.sha256)
+
+    def resume_at(self, index: int, session: Session) -> BeatOutcome:
+        """Beat `index` entered (replayed headless, so its notes and claims are as they were),
+        with `session` on screen: the learner's, saved there, perhaps moved on from the beat.
+        The next beat goes on from there as after any step the learner took (see play)."""
+        outcome = self.enter(index)
+        self.session = session
+        return outcome
 
     def enter(self, index: int, runner: Runner = run_headless) -> BeatOutcome:
         """Enter beat `index` (0-based), its runs made by `runner`."""
@@ -184,13 +199,14 @@ class LessonPlayer:
             if result.reason not in ("converged", "done"):
                 return f"the run stopped before converging: {result.message}"
         else:
-            kept = list(session.breakpoints)
-            session.breakpoints = []
+            # the beat's condition alone, on even if the learner switched off one like it
+            kept = list(session.breakpoints), session.disabled
+            session.breakpoints, session.disabled = [], set()
             session.add_breakpoint(target.condition)
             try:
                 result = runner(session)
             finally:
-                session.breakpoints = kept
+                session.breakpoints, session.disabled = kept
             if result.reason == "shape-error":
                 raise session.stepper.failure
             # a run stops at NaN or Inf by itself, before any condition is asked
@@ -275,13 +291,46 @@ def _claim(text: str, state: DerivedState) -> ClaimResult:
         return ClaimResult(
             text, False, f"gives {describe(value)}, not True or False: compare it with something"
         )
-    read = [
-        f"{name} = {describe(state[name])}"
-        for name in sorted(watch.names)
-        if name in state and np.size(state[name]) == 1
-    ]
+    holds = bool(np.all(value))
+    read = _values_read(text, watch, state, compared=not holds)
     shown = describe(value) + (f" ({', '.join(read)})" if read else "")
-    return ClaimResult(text, bool(np.all(value)), shown)
+    return ClaimResult(text, holds, shown)
+
+
+def _values_read(text: str, watch: Watch, state: DerivedState, compared: bool) -> list[str]:
+    """The single numbers a claim read, as `name = value` (`n_h = 4`); with `compared`, first
+    each side of its comparisons (`costs[100] = +0.6104, costs[0] = +0.6932`), written with the
+    digits that tell them apart. Only a failing claim shows its sides: a claim that holds often
+    compares rounding noise (`max(abs(loop_dW2 - dW2)) < 1e-12`), which no screen may show."""
+    tree = ast.parse(text.strip(), mode="eval")
+    operands = []
+    for node in ast.walk(tree) if compared else ():
+        if isinstance(node, ast.Compare):
+            operands += [node.left, *node.comparators]
+    sources = [ast.get_source_segment(text.strip(), node) for node in operands]
+    sources = [
+        source
+        for index, (source, node) in enumerate(zip(sources, operands, strict=True))
+        if source is not None
+        and not isinstance(node, ast.Constant)
+        and source not in sources[:index]
+    ]
+    sources += [
+        name
+        for name in sorted(watch.names)
+        if name not in sources and name in state and np.ndim(state[name]) == 0
+    ]
+    values = [Watch.parse(source).evaluate(state) for source in sources]
+    numbers = [
+        index
+        for index, value in enumerate(values)
+        if value.ok and isinstance(value.value, float | np.floating)
+    ]
+    written = dict(zip(numbers, apart([values[i].value for i in numbers]), strict=True))
+    return [
+        f"{source} = {written.get(index) or value.summary()}"
+        for index, (source, value) in enumerate(zip(sources, values, strict=True))
+    ]
 
 
 def check_lesson(lesson: Lesson, report: Callable[[str], None]) -> BeatOutcome | None:

@@ -40,11 +40,13 @@ class Score:
         return f"{self.right}/{self.asked} right"
 
 
-def question_for(quiz: Quiz, step: str) -> Question | None:
-    """The question to ask before `step` is revealed, if the quiz has one."""
+def question_for(quiz: Quiz, step: str, x_shape: tuple[int, int]) -> Question | None:
+    """The question to ask before `step` is revealed, if the quiz has one. `x_shape` is the
+    lesson's X, (n_x, m): a shape's example is X's own, in the lesson's m."""
     what = _entry(step)
     if step in quiz.shape and step != "cost":
-        return Question(step, "shape", f"Quiz: what shape will {step} have?", "e.g. (4, 400)")
+        example = f"e.g. {shape(tuple(x_shape))}, as X is"
+        return Question(step, "shape", f"Quiz: what shape will {step} have?", example)
     if step in quiz.sign:
         return Question(step, "sign", f"Quiz: will {what} be + or −?", "+ or -")
     if step in quiz.value or (step == "cost" and step in quiz.shape):

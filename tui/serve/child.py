@@ -42,8 +42,11 @@ DEFAULT_SIZE = (80, 24)  # for a client that gives no size
 CODE_ROOT = str(Path(tui.__file__).resolve().parent.parent)
 
 
-def child_command(save_dir: Path, caps: EngineCaps, lesson: str | None = None) -> list[str]:
-    """`python -m tui`, confined to `save_dir` and `caps`; in `lesson` if one is named."""
+def child_command(
+    save_dir: Path, caps: EngineCaps, lesson: str | None = None, keeps_files: bool = False
+) -> list[str]:
+    """`python -m tui`, confined to `save_dir` and `caps`; in `lesson` if one is named;
+    `keeps_files` when `save_dir` outlives the session (tui/serve/save_folder.py)."""
     command = [
         sys.executable,
         "-P",
@@ -51,6 +54,7 @@ def child_command(save_dir: Path, caps: EngineCaps, lesson: str | None = None) -
         "tui",
         "--served",
         f"--save-dir={save_dir}",
+        *(["--save-kept"] if keeps_files else []),
         *caps.as_options(),
     ]
     if lesson:

@@ -1,7 +1,9 @@
 """What a served session may do: where it saves, and how much it may ask of the engine.
 
 A server starts each student's app as `python -m tui --served --save-dir DIR --max-hidden N
---max-examples M --max-iterations K` (options hidden from --help: only a server passes them).
+--max-examples M --max-iterations K` (options hidden from --help: only a server passes them),
+with `--save-kept` when DIR outlives the session (the teacher's `--save-to`): without it, DIR is
+deleted when the session ends, so `s` saves nothing there and says so.
 The server builds that command line, so a student cannot change it; what a student can still do
 is press keys, and the confined session and app (confined_app.py) keep those keys inside the
 limits and away from the server's files.
@@ -20,6 +22,9 @@ from engine.parameters import parse_init
 from tui.serve.child_limits import DEFAULT_CPU_SECONDS, DEFAULT_MEMORY_MIB, limit_this_process
 
 MIN_MEMORY_MIB = 256  # the app's own address space, with numpy and Textual loaded
+# files one session may save, each a few kilobytes: a student saving under new names in a loop
+# fills no disk
+MAX_SAVED_FILES = 20
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class Confinement:
 
     save_dir: Path
     caps: EngineCaps
+    keeps_files: bool = False  # save_dir outlives the session: what is saved there stays
 
     def save_path(self, typed: str) -> Path:
         """Where a session the student names `typed` is saved: only its last part counts, and
@@ -79,7 +85,14 @@ class Confinement:
         name = Path(typed.strip()).name
         if name in ("", ".", ".."):
             raise StepnetError(f"cannot save as {typed!r}: give a file name such as session.json")
-        return self.save_dir / name
+        target = self.save_dir / name
+        saved = sum(1 for _ in self.save_dir.iterdir())
+        if not target.exists() and saved >= MAX_SAVED_FILES:
+            raise StepnetError(
+                f"this session has saved {MAX_SAVED_FILES} files, the most it may: "
+                "save over one of them"
+            )
+        return target
 
     def limit_this_process(self) -> None:
         """The served child's own memory and CPU limits (tui/serve/child_limits.py)."""
@@ -92,6 +105,7 @@ def add_confinement_options(parser: argparse.ArgumentParser) -> None:
     hidden = argparse.SUPPRESS
     parser.add_argument("--served", action="store_true", help=hidden)
     parser.add_argument("--save-dir", metavar="DIR", help=hidden)
+    parser.add_argument("--save-kept", action="store_true", help=hidden)
     parser.add_argument("--max-hidden", type=int, default=defaults.max_hidden, help=hidden)
     parser.add_argument("--max-examples", type=int, default=defaults.max_examples, help=hidden)
     parser.add_argument("--max-iterations", type=int, default=defaults.max_iterations, help=hidden)
@@ -114,4 +128,4 @@ def confinement_from(args: argparse.Namespace) -> Confinement | None:
         raise StepnetError(
             f"--max-memory {caps.max_memory_mib}: a session needs {MIN_MEMORY_MIB} MiB or more"
         )
-    return Confinement(Path(args.save_dir).resolve(), caps)
+    return Confinement(Path(args.save_dir).resolve(), caps, keeps_files=args.save_kept)

@@ -32,6 +32,7 @@ from tui.serve.limits import (
 from tui.serve.log_lines import shown
 from tui.serve.password_file import read_password
 from tui.serve.pty_child import PtyChild
+from tui.serve.save_folder import drop_if_empty, save_dir_for
 from tui.serve.ssh_keys import (
     HOST_KEY_TYPE,
     fingerprint,
@@ -63,6 +64,7 @@ class SSHSettings:
     lesson: str | None = None
     gate: GateLimits = field(default_factory=GateLimits)
     warm_start: bool = True  # fork sessions from a warm process (tui/serve/warm_start.py)
+    save_to: Path | None = None  # the teacher's folder for saved sessions; None: none kept
 
 
 class Classroom:
@@ -207,8 +209,9 @@ class StudentSession(asyncssh.SSHServerSession):
             return
         self._classroom.sessions.add(self)
         home = Path(tempfile.mkdtemp(prefix="stepnet-session-"))
+        save_dir, keeps_files = save_dir_for(self._classroom.settings.save_to, home)
         try:
-            if await self._start_child(limits, home):
+            if await self._start_child(limits, home, save_dir, keeps_files):
                 status, message = await self._until_the_end(limits)
                 await self.child.stop()
                 if message:
@@ -220,15 +223,19 @@ class StudentSession(asyncssh.SSHServerSession):
                 await self.child.stop()
             self._classroom.sessions.discard(self)
             shutil.rmtree(home, ignore_errors=True)
+            if keeps_files:
+                drop_if_empty(save_dir)
 
-    async def _start_child(self, limits: ClassLimits, home: Path) -> bool:
+    async def _start_child(
+        self, limits: ClassLimits, home: Path, save_dir: Path, keeps_files: bool
+    ) -> bool:
         options = {
             "env": child_environment(self._term, self._chan.get_environment(), home),
             "cwd": home,
             "size": self._size,
             "on_output": self._chan.write,
         }
-        command = child_command(home, limits.caps, self._classroom.settings.lesson)
+        command = child_command(save_dir, limits.caps, self._classroom.settings.lesson, keeps_files)
         warm = self._classroom.warm
         try:
             if warm is not None:
@@ -372,6 +379,7 @@ async def serve_ssh(
         limits=limits,
         lesson=lesson,
         gate=gate or GateLimits(),
+        save_to=args.save_to,
     )
     server = SSHClassroom(settings)
     try:

@@ -42,6 +42,7 @@ from tui.serve.limits import (
 )
 from tui.serve.log_lines import shown
 from tui.serve.password_file import read_password
+from tui.serve.save_folder import drop_if_empty, save_dir_for
 from tui.serve.warm_start import WarmStarter
 from tui.serve.web_access import ClassCode, same_origin
 from tui.serve.web_messages import MAX_MESSAGE_BYTES, process_messages
@@ -129,8 +130,10 @@ class ClassroomWebServer(Server):
         password: str | None = None,
         gate: GateLimits | None = None,
         warm_start: bool = True,
+        save_to: Path | None = None,
     ) -> None:
         super().__init__("stepnet", host=host, port=port, title="stepnet", public_url=public_url)
+        self.save_to = save_to  # the teacher's folder for saved sessions; None: none kept
         self._public_url_given = public_url is not None
         self.limits = limits
         self.lesson = lesson
@@ -140,7 +143,7 @@ class ClassroomWebServer(Server):
         self.warm: WarmStarter | None = None
 
     async def _make_app(self) -> web.Application:
-        """textual-serve's routes, less its file listing and downloads, with the class code's
+        """textual-serve's routes, less its file listing, with the class code's
         page in front and the font served from here."""
         app = web.Application(client_max_size=64 * 1024)
         aiohttp_jinja2.setup(app, loader=jinja2.DictLoader({"app_index.html": _local_page()}))
@@ -149,6 +152,8 @@ class ClassroomWebServer(Server):
                 web.get("/", self.handle_index, name="index"),
                 web.post("/login", self.class_code.handle_login, name="login"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
+                # a session file the tab's app delivers (s); its key is one-use and random
+                web.get("/download/{key}", self.handle_download, name="download"),
                 web.static("/static", self.statics_path, show_index=False, name="static"),
             ]
         )
@@ -165,6 +170,11 @@ class ClassroomWebServer(Server):
             return self.class_code.login_page()
         context = await Server.handle_index.__wrapped__(self, request)
         return aiohttp_jinja2.render_template("app_index.html", request, context)
+
+    async def handle_download(self, request: web.Request) -> web.StreamResponse:
+        if not self.class_code.admitted(request):
+            raise web.HTTPForbidden(text="stepnet: give the class code on the page first")
+        return await super().handle_download(request)
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         peer = request.remote
@@ -188,7 +198,8 @@ class ClassroomWebServer(Server):
             _number(request.query.get("width")), _number(request.query.get("height"))
         )
         home = Path(tempfile.mkdtemp(prefix="stepnet-session-"))
-        command = child_command(home, self.limits.caps, self.lesson)
+        save_dir, keeps_files = save_dir_for(self.save_to, home)
+        command = child_command(save_dir, self.limits.caps, self.lesson, keeps_files)
         service = ConfinedAppService(
             f"cd {shlex.quote(str(home))} && exec {shlex.join(command)}",
             environment=child_environment(BROWSER_TERMINAL, {}, home),
@@ -216,6 +227,8 @@ class ClassroomWebServer(Server):
             await service.stop()
             self.sessions.discard(service)
             shutil.rmtree(home, ignore_errors=True)
+            if keeps_files:
+                drop_if_empty(save_dir)
             log.info("tab from %s closed", peer)
         return websocket
 
@@ -284,7 +297,14 @@ async def serve_web(
     """`stepnet serve web`: serve until `stop` is set."""
     password = args.password_file and read_password(args.password_file)
     server = ClassroomWebServer(
-        args.host, args.port, limits, lesson, args.public_url, password=password, gate=gate
+        args.host,
+        args.port,
+        limits,
+        lesson,
+        args.public_url,
+        password=password,
+        gate=gate,
+        save_to=args.save_to,
     )
     runner = await server.start()
     access = (

@@ -28,7 +28,13 @@ from tui.session.derived_state import DerivedState
 from tui.session.edit_text import parse_edit
 from tui.session.gradient_report import GradientReport, check_gradients
 from tui.session.run_verdict import run_message
-from tui.session.session_file import SessionData, capture, load_session, save_session
+from tui.session.session_file import (
+    LessonPlace,
+    SessionData,
+    capture,
+    load_session,
+    save_session,
+)
 from tui.session.sweep_pictures import MAX_ITERATIONS as MAX_SWEEP_ITERATIONS
 from tui.session.sweep_pictures import SweepPicture, parse_sweep, sweep_pictures
 from tui.session.unit_maps import unit_message
@@ -72,6 +78,7 @@ class Session:
         watches: list[Watch] | None = None,
         selection: tuple[int, int] | None = None,
         message: str = "",
+        disabled: set[str] | None = None,
     ):
         """A session at iteration 0 of `config`, on `data` (default: the config's data set);
         or, given a `stepper` (resume passes one), at that stepper's position, on its data."""
@@ -85,6 +92,8 @@ class Session:
         self.test_data = self.config.load_test_data()  # held out with --test-split, or None
         # on steps and on conditions, in order added
         self.breakpoints: list[Breakpoint] = breakpoints if breakpoints is not None else []
+        # labels of the breakpoints kept but switched off: a run and run_back pass them by
+        self.disabled: set[str] = disabled if disabled is not None else set()
         self.watches: list[Watch] = watches if watches is not None else []
         self.selection = selection  # the value panel's cursor
         self.unit: int | None = None  # the hidden unit picked to follow across the panels
@@ -96,30 +105,49 @@ class Session:
     @classmethod
     def resume(cls, path: str) -> Session:
         """The session saved in `path`, every value exactly as it was."""
-        saved: SessionData = load_session(path)
+        return cls.restored(load_session(path), f"resumed {path}")
+
+    @classmethod
+    def restored(cls, saved: SessionData, message: str) -> Session:
+        """The session `saved` holds, every value exactly as it was."""
         return cls(
             saved.config,
             stepper=saved.stepper(),
             breakpoints=saved.breakpoint_list(),
             watches=saved.watch_list(),
             selection=saved.selection,
-            message=f"resumed {path}",
+            message=message,
+            disabled=set(saved.disabled),
         )
 
-    def save(self, path: str) -> None:
-        data = capture(
+    def captured(self, lesson: LessonPlace | None = None) -> SessionData:
+        """What a session file keeps of this session; in a lesson, `lesson` says where."""
+        return capture(
             self.stepper,
             self.config,
             breakpoints=self.breakpoints,
             watches=self.watches,
             selection=self.selection,
+            disabled=self.disabled,
+            lesson=lesson,
         )
-        written = save_session(path, data)
+
+    def save(self, path: str, lesson: LessonPlace | None = None) -> None:
+        """Save to `path`; in a lesson, `lesson` says where, so a resume reopens it there."""
+        written = save_session(path, self.captured(lesson))
         self.message = f"saved to {written}; reopen with stepnet --resume {written}"
+        if lesson is not None:
+            self.message += f", in this lesson at beat {lesson.beat + 1}"
+
+    @property
+    def active_breakpoints(self) -> list[Breakpoint]:
+        """The breakpoints a run and run_back stop for: every one not switched off."""
+        return [bp for bp in self.breakpoints if bp.label not in self.disabled]
 
     @property
     def step_breakpoints(self) -> frozenset[str]:
-        return frozenset(bp.step for bp in self.breakpoints if bp.step is not None)
+        """The steps the steps panel marks: those with a breakpoint that is on."""
+        return frozenset(bp.step for bp in self.active_breakpoints if bp.step is not None)
 
     # ---- what the screen shows
 
@@ -222,7 +250,7 @@ class Session:
             result = self.stepper.run(
                 remaining,
                 until_converged=True,
-                breakpoints=self.breakpoints,
+                breakpoints=self.active_breakpoints,
                 cancel=cancel.is_set,
                 on_progress=progress,
                 progress_every=16,
@@ -239,9 +267,12 @@ class Session:
     def run_back(self, cancel: Callable[[], bool] | None = None) -> RunResult:
         """Go back to the latest earlier position where a run would have stopped for the
         breakpoints (see Stepper.run_back); at the start when none held."""
-        result = self.stepper.run_back(self.breakpoints, cancel=cancel)
-        if result.reason == "start" and not self.breakpoints:
+        active = self.active_breakpoints
+        result = self.stepper.run_back(active, cancel=cancel)
+        if result.reason == "start" and not active:
             self.message = "no breakpoints to run back to: back at the start"
+            if self.breakpoints:
+                self.message += " (every breakpoint is off: K lists them)"
         else:
             self.message = result.message
         return result
@@ -372,8 +403,9 @@ class Session:
         if name is None:
             event = self.stepper.event
             name = event.name if event is not None else STEP_NAMES[0]
-        if name in self.step_breakpoints:
+        if any(bp.step == name for bp in self.breakpoints):
             self.breakpoints = [bp for bp in self.breakpoints if bp.step != name]
+            self.disabled.discard(name)
             self.message = f"breakpoint on {name} removed"
         else:
             self.breakpoints.append(at_step(name))
@@ -396,7 +428,41 @@ class Session:
 
     def clear_breakpoints(self) -> None:
         self.breakpoints = []
+        self.disabled = set()
         self.message = "all breakpoints removed"
+
+    def toggle_breakpoint_enabled(self, index: int) -> None:
+        """Switch breakpoint `index` (in order added) off, or back on; it stays listed."""
+        label = self.breakpoints[index].label
+        if label in self.disabled:
+            self.disabled.discard(label)
+            self.message = f"breakpoint {label!r} is on: a run stops for it"
+        else:
+            self.disabled.add(label)
+            self.message = f"breakpoint {label!r} is off: a run and run back pass it by"
+
+    def remove_breakpoint(self, index: int) -> None:
+        label = self.breakpoints.pop(index).label
+        self.disabled.discard(label)
+        self.message = f"breakpoint {label!r} removed"
+
+    def replace_breakpoint(self, index: int, text: str) -> None:
+        """Breakpoint `index` as `text` now, on or off as it was; a text that cannot be read
+        (or one already set) leaves the old breakpoint, and the message says why."""
+        old = self.breakpoints[index].label
+        try:
+            breakpoint = read_breakpoint(text, self.stepper)
+        except StepnetError as error:
+            self.message = f"breakpoint {old!r} kept: {error}"
+            return
+        if breakpoint.label != old and any(bp.label == breakpoint.label for bp in self.breakpoints):
+            self.message = f"breakpoint {old!r} kept: {breakpoint.label!r} is already set"
+            return
+        self.breakpoints[index] = breakpoint
+        if old in self.disabled:
+            self.disabled.discard(old)
+            self.disabled.add(breakpoint.label)
+        self.message = f"breakpoint {old!r} is now {breakpoint.label!r}"
 
     def add_watch(self, text: str) -> None:
         if len(self.watches) >= MAX_WATCHES:
@@ -412,3 +478,17 @@ class Session:
     def remove_watches(self) -> None:
         self.watches = []
         self.message = "all watches removed"
+
+    def remove_watch(self, index: int) -> None:
+        self.message = f"watch {self.watches.pop(index).text} removed"
+
+    def replace_watch(self, index: int, text: str) -> None:
+        """Watch `index` as `text` now, its history begun afresh (the values before were of
+        another expression); a text that cannot be read leaves the old watch, and says why."""
+        old = self.watches[index].text
+        try:
+            self.watches[index] = Watch.parse(text)
+        except StepnetError as error:
+            self.message = f"watch {old} kept: {error}"
+            return
+        self.message = f"watch {old} is now {self.watches[index].text}"

@@ -11,12 +11,18 @@ file still being there (or unchanged).
      "config": {"data": "flower", "hidden": 4, …, "mistake": null}, "cursor": 1234,
      "breakpoints": ["cost rises", "dW1"], "watches": ["abs(dW1).max()"],
      "selection": [0, 3], "initial_parameters": null or {"W1": [[…]], …},
-     "edits": [{"iteration": 10, "name": "W1", "index": [2, 0], "value": 0.0}]}
+     "edits": [{"iteration": 10, "name": "W1", "index": [2, 0], "value": 0.0}],
+     "disabled_breakpoints": ["dW1"],
+     "lesson": null or {"path": "/…/07-gradient-descent.toml", "beat": 2, "sha256": "…"}}
 
 Version 2 added the config's "mistake" (null, or the name of a mistake made on purpose, see
 engine.mistakes.catalogue); a version 1 file has none and loads as a run without one. Version 3
 added "edits", the what-if edits of the run's branch (engine.edits), oldest first, replayed on
-resume exactly as they were made; a file of an earlier version has none.
+resume exactly as they were made; a file of an earlier version has none. Version 4 added
+"disabled_breakpoints", the labels of the breakpoints kept but switched off (each one of
+"breakpoints"), and "lesson", where in a lesson the session was saved: the lesson file, the beat
+entered (0-based) and the file's SHA-256, so a resume can tell the lesson changed since. A file
+of an earlier version has every breakpoint on and no lesson.
 
 Arrays are nested lists of floats written with repr, which reads back as the same float64.
 Files are written atomically: a temporary file beside the target, then os.replace, so a crash
@@ -29,9 +35,10 @@ import contextlib
 import json
 import math
 import os
+import re
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 
@@ -51,7 +58,7 @@ from tui.session.watch import MAX_WATCHES, Watch
 from tui.session.watch_conditions import read_breakpoint
 
 FORMAT = "stepnet-session"
-VERSION = 3
+VERSION = 4
 # A session is kilobytes: settings, a cursor, the texts typed, and for an --init file its four
 # parameters (64 hidden units × 10,000 features is some 13 MiB of JSON)
 MAX_FILE_BYTES = 16 * 2**20
@@ -76,7 +83,17 @@ _CONFIG_TYPES: dict[str, tuple[type, ...]] = {
 # settings a file of an earlier version does not have
 _ADDED_IN_VERSION = {"mistake": 2, "test_split": 3}
 _EDITS_SINCE = 3
+_DISABLED_AND_LESSON_SINCE = 4
 _NEW_FILE_MODE = 0o644
+
+
+@dataclass(frozen=True)
+class LessonPlace:
+    """Where in a lesson a session was saved: which file, which beat, the file's digest."""
+
+    path: str
+    beat: int  # 0-based, as LessonPlayer.index
+    sha256: str  # of the lesson file's bytes when the lesson was opened
 
 
 @dataclass(frozen=True)
@@ -92,12 +109,15 @@ class SessionData:
     initial_parameters: Mapping[str, np.ndarray] | None = field(default=None, compare=False)
     # what-if edits, oldest first: (iteration, name, index, new value), as Stepper.edit takes
     edits: tuple[tuple[int, str, tuple[int, ...], float], ...] = ()
+    disabled: tuple[str, ...] = ()  # labels of breakpoints switched off, in their order
+    lesson: LessonPlace | None = None  # the lesson it was saved in, if any
 
     def __post_init__(self):
         if isinstance(self.cursor, np.integer):
             object.__setattr__(self, "cursor", int(self.cursor))
         object.__setattr__(self, "breakpoints", tuple(self.breakpoints))
         object.__setattr__(self, "watches", tuple(self.watches))
+        object.__setattr__(self, "disabled", tuple(self.disabled))
         object.__setattr__(
             self,
             "edits",
@@ -154,24 +174,29 @@ def capture(
     breakpoints: Sequence[Breakpoint | str] = (),
     watches: Sequence[Watch | str] = (),
     selection: tuple[int, int] | None = None,
+    disabled: Collection[str] = (),
+    lesson: LessonPlace | None = None,
 ) -> SessionData:
     """The session of `stepper`, which `config` built; breakpoints by their labels (which
-    read_breakpoint reads back) and watches by their text."""
+    read_breakpoint reads back), those `disabled` names marked off, and watches by their text."""
     initial = None
     if isinstance(parse_init(config.init), Path):
         # the parameters the run started from, not the file as it is now: it may have changed
         _, theta = stepper.history.nearest(0)
         initial = original_parameters(stepper, theta)  # an edit at iteration 0 is replayed
+    labels = tuple(
+        (b if isinstance(b, Breakpoint) else read_breakpoint(b)).label for b in breakpoints
+    )
     return SessionData(
         config=config,
         cursor=stepper.cursor,
-        breakpoints=tuple(
-            (b if isinstance(b, Breakpoint) else read_breakpoint(b)).label for b in breakpoints
-        ),
+        breakpoints=labels,
         watches=tuple(w.text if isinstance(w, Watch) else w for w in watches),
         selection=selection,
         initial_parameters=initial,
         edits=tuple((e.iteration, e.name, e.index, e.new) for e in stepper.edits),
+        disabled=tuple(label for label in labels if label in disabled),
+        lesson=lesson,
     )
 
 
@@ -210,6 +235,12 @@ def save_session(path: str | os.PathLike, session: SessionData) -> Path:
     return path
 
 
+def session_text(session: SessionData, name: str) -> str:
+    """The text save_session writes for `session`, to hand over elsewhere (a browser's
+    download); StepnetError naming `name` if no load would read it back."""
+    return _to_json(session, Path(name))
+
+
 def _check_name(path: Path, doing: str) -> None:
     """StepnetError for a path no file system takes: a NUL in it, or a part longer than the
     255 bytes file names hold (the system would say only 'invalid argument' or Errno 36)."""
@@ -244,6 +275,8 @@ def _to_json(session: SessionData, path: Path) -> str:
             {"iteration": k, "name": name, "index": list(index), "value": value}
             for k, name, index, value in session.edits
         ],
+        "disabled_breakpoints": list(session.disabled),
+        "lesson": None if session.lesson is None else asdict(session.lesson),
     }
     try:
         _read_document(document)
@@ -364,7 +397,11 @@ def _read_document(document: object) -> SessionData:
             f"{VERSION}): upgrade stepnet to open it"
         )
     keys = ("config", "cursor", "breakpoints", "watches", "selection", "initial_parameters")
-    for key in (*keys, "edits") if version >= _EDITS_SINCE else keys:
+    if version >= _EDITS_SINCE:
+        keys += ("edits",)
+    if version >= _DISABLED_AND_LESSON_SINCE:
+        keys += ("disabled_breakpoints", "lesson")
+    for key in keys:
         if key not in document:
             raise _Problem(f"it has no {key!r}")
     config = _read_config(document["config"], version)
@@ -393,6 +430,13 @@ def _read_document(document: object) -> SessionData:
         raise _wrong("selection", "null or [row, col] of whole numbers ≥ 0", selection)
     initial = _read_parameters(document["initial_parameters"], config)
     edits = _read_edits(document["edits"]) if version >= _EDITS_SINCE else ()
+    disabled, lesson = (), None
+    if version >= _DISABLED_AND_LESSON_SINCE:
+        disabled = _read_texts(document["disabled_breakpoints"], "disabled_breakpoints")
+        for text in disabled:
+            if text not in breakpoints:
+                raise _wrong("a disabled breakpoint", "one of the breakpoints", text)
+        lesson = _read_lesson(document["lesson"])
     return SessionData(
         config=config,
         cursor=cursor,
@@ -401,7 +445,26 @@ def _read_document(document: object) -> SessionData:
         selection=None if selection is None else (selection[0], selection[1]),
         initial_parameters=initial,
         edits=edits,
+        disabled=disabled,
+        lesson=lesson,
     )
+
+
+def _read_lesson(value: object) -> LessonPlace | None:
+    """Where in a lesson, checked for form; whether the file is still there and the same is
+    for the resume to say (tui/lessons/resume.py)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != {"path", "beat", "sha256"}:
+        raise _wrong("lesson", "null or {path, beat, sha256}", value)
+    path, beat, digest = value["path"], value["beat"], value["sha256"]
+    if not isinstance(path, str) or not path or len(path) > 4096 or "\0" in path:
+        raise _wrong("lesson path", "the lesson file's path", path)
+    if type(beat) is not int or not 0 <= beat < 10_000:
+        raise _wrong("lesson beat", "a whole number from 0", beat)
+    if not isinstance(digest, str) or re.fullmatch(r"[0-9a-f]{64}", digest) is None:
+        raise _wrong("lesson sha256", "64 hexadecimal digits", digest)
+    return LessonPlace(path, beat, digest)
 
 
 def _read_edits(value: object) -> tuple[tuple[int, str, tuple[int, ...], float], ...]:

@@ -28,7 +28,7 @@ class WatchLine:
 
     text: str
     value: object  # tui.session.watch.WatchValue
-    history: tuple[tuple[int, str], ...]  # (cursor, shown value), oldest first
+    history: tuple  # of tui.session.watch.Shown: (cursor, shown line, number), oldest first
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ MAX_EVALUATION_ELEMENTS in all its results together, so no watch can eat the mac
 
     Watch.parse(text)            the checked expression, or WatchError saying what is not allowed
     watch.evaluate(state)        a WatchValue: the value and one short line to show, or why not
-    watch.history                the last HISTORY_LENGTH (cursor, shown line) pairs
+    watch.history                the last HISTORY_LENGTH values shown: (cursor, line, number)
 
 Names: X, Y, W1, b1, W2, b2 and this iteration's Z1 … db1 from the state mapping; m, n_x and
 n_h (from the state, else from the shapes of X and W1); alpha or learning_rate if the caller
@@ -28,6 +28,7 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from engine.errors import StepnetError
 from engine.one_example import LOOP_NAMES
 from engine.shapes import PARAMETER_NAMES
 from engine.steps import STEP_NAMES
-from tui.session.formatting import number, shape
+from tui.session.formatting import number, shape, uses_scientific
 
 MAX_TEXT_LENGTH = 200
 MAX_NODES = 120
@@ -54,6 +55,7 @@ MAX_EXPONENT = 1024  # |b| in a ** b; float64 overflows past 2**1024 anyway
 HISTORY_LENGTH = 200
 INLINE_ELEMENTS = 8  # arrays up to this size are shown in full
 SUMMARY_WIDTH = 72
+WHOLE_WIDTH = 20 + 12 * INLINE_ELEMENTS  # room for any array of INLINE_ELEMENTS in full
 
 # the data, the parameters, then every step's value but the updates (they are the parameters)
 ARRAY_NAMES = (
@@ -169,7 +171,8 @@ class WatchValue:
         one line that describes it (a View holds that, never the array)."""
         if self.error is not None or not isinstance(self.value, np.ndarray):
             return self
-        return WatchValue(shown=self.summary(), pending=self.pending)
+        # a small array whole, however wide: the watch panel gives each row a line of its own
+        return WatchValue(shown=self.summary(width=WHOLE_WIDTH), pending=self.pending)
 
     @property
     def ok(self) -> bool:
@@ -215,27 +218,42 @@ def describe(value: object, width: int = SUMMARY_WIDTH) -> str:
     finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
     if finite.size == 0:
         return f"{dims} no finite values"
-    text = f"{dims} min {_element(finite.min())}  max {_element(finite.max())}"
+    low, high = finite.min(), finite.max()
+    scientific = uses_scientific([low, high]) if finite.dtype.kind == "f" else None
+    text = f"{dims} min {_element(low, scientific)}  max {_element(high, scientific)}"
     if finite.size < array.size:
         text += f"  ({array.size - finite.size:d} NaN/Inf)"
     return text
 
 
-def _inline(array: np.ndarray) -> str:
+def _inline(array: np.ndarray, scientific: bool | None = None) -> str:
+    """The array in brackets, as numpy nests them; its floats in one notation (not +9.892e-04
+    beside -0.0124)."""
+    if scientific is None and array.dtype.kind == "f":
+        scientific = uses_scientific(array)
     if array.ndim == 1:
-        return "[" + " ".join(_element(x) for x in array) + "]"
-    return "[" + " ".join(_inline(row) for row in array) + "]"
+        return "[" + " ".join(_element(x, scientific) for x in array) + "]"
+    return "[" + " ".join(_inline(row, scientific) for row in array) + "]"
 
 
-def _element(x) -> str:
+def _element(x, scientific: bool | None = None) -> str:
     if isinstance(x, bool | np.bool_):
         return "True" if x else "False"
     if isinstance(x, int | np.integer):
         return f"{int(x):d}"
-    return number(float(x))
+    return number(float(x), scientific=scientific)
 
 
 # ---- the watch
+
+
+class Shown(NamedTuple):
+    """One value a watch showed: at which cursor, as which line, and the number itself when it
+    is a float, so that a screen can write a row of them with the digits that tell them apart."""
+
+    cursor: int
+    text: str
+    number: float | None
 
 
 class Watch:
@@ -247,7 +265,7 @@ class Watch:
         self.names: frozenset[str] = frozenset(
             node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id in NAMES
         )
-        self._history: deque[tuple[int, str]] = deque(maxlen=HISTORY_LENGTH)
+        self._history: deque[Shown] = deque(maxlen=HISTORY_LENGTH)
 
     def __repr__(self) -> str:
         return f"Watch({self.text!r})"
@@ -282,16 +300,19 @@ class Watch:
         return watch
 
     @property
-    def history(self) -> tuple[tuple[int, str], ...]:
-        """(cursor, shown line) for the latest evaluations, oldest first."""
+    def history(self) -> tuple[Shown, ...]:
+        """The values of the latest evaluations, oldest first."""
         return tuple(self._history)
 
     def evaluate(self, state: Mapping[str, object], *, cursor: int | None = None) -> WatchValue:
         """The watch's value on `state`; never raises. Given a cursor, it goes in the history
-        (a second evaluation at the same cursor replaces the first)."""
+        (a second evaluation at the same cursor replaces the first), unless it is pending: a
+        step not computed yet is no value to remember, and would crowd out those that were."""
         result = self._evaluate(state)
-        if cursor is not None:
-            entry = (cursor, result.summary())
+        if cursor is not None and not result.pending:
+            value = result.value
+            exact = float(value) if isinstance(value, float | np.floating) else None
+            entry = Shown(cursor, result.summary(), exact)
             if self._history and self._history[-1][0] == cursor:
                 self._history[-1] = entry
             else:

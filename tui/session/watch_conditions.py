@@ -76,6 +76,16 @@ def read_breakpoint(text: str, stepper: Stepper | None = None) -> Breakpoint:
     return breakpoint
 
 
+def breakpoint_kind(breakpoint: Breakpoint) -> str:
+    """What a breakpoint is, in the words a list of them shows: 'step', 'watchpoint' (on a
+    watch's changes) or 'condition' (a fixed form, or a watch that is True)."""
+    if breakpoint.step is not None:
+        return "step"
+    if any(form.fullmatch(breakpoint.label) for form in (_CHANGES_BY, _CHANGES_SIGN)):
+        return "watchpoint"
+    return "condition"
+
+
 def _reads_as_expression(text: str) -> bool:
     """Whether `text` looks meant as a watch (Python syntax, or a watchpoint on one), so that
     the error shown is the watch's rather than the fixed forms' list."""

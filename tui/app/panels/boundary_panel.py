@@ -27,6 +27,7 @@ from engine.errors import StepnetError
 from engine.functional import forward
 from engine.notation import SYMBOLS
 from engine.shapes import PARAMETER_NAMES, concrete, shape_text
+from tui.app import colour_depth
 from tui.app.panels.strip_panel import StripPanel
 from tui.session import plotting
 from tui.session.plotting import BOTH, LEVELS_PER_CLASS, ONLY_0, ONLY_1
@@ -51,6 +52,28 @@ NO_VIEW = "the boundary appears once there is a network"
 NOT_FINITE = "W or b holds NaN or Inf: no regions to draw"
 
 
+def _limited_depth_rules(depth: int) -> list[tuple[str, str]]:
+    """Regions and glyphs from the palette on a terminal of `depth` colours (see colour_depth):
+    class 0 red from surest to nearest the boundary, class 1 blue from nearest to surest."""
+    red = [colour_depth.NEGATIVE[depth][k] for k in reversed(colour_depth.BOUNDARY_STEPS)]
+    blue = [colour_depth.POSITIVE[depth][k] for k in colour_depth.BOUNDARY_STEPS]
+    glyphs = {
+        ONLY_0: colour_depth.POINT_0,
+        ONLY_1: colour_depth.POINT_1,
+        BOTH: colour_depth.POINT_BOTH,
+    }
+    return [
+        *(
+            (f"BoundaryPanel > .{name}", f"background: {colour};")
+            for name, colour in zip(SHADE_CLASSES, red + blue, strict=True)
+        ),
+        *(
+            (f"BoundaryPanel > .{GLYPH_CLASSES[kind]}", f"color: {colours[depth]};")
+            for kind, colours in glyphs.items()
+        ),
+    ]
+
+
 class BoundaryPanel(StripPanel):
     """Call `show(view)` after each update; draws at whatever size the layout gives it."""
 
@@ -62,6 +85,8 @@ class BoundaryPanel(StripPanel):
         "boundary-panel--message",
     }
     # class 0 in the error hue and class 1 in the primary hue, the course's red and blue
+    # the limited-depth rules start at the app's class, above this widget: not scoped to it
+    SCOPED_CSS: ClassVar[bool] = False
     DEFAULT_CSS = """
     BoundaryPanel {
         height: 1fr;
@@ -80,7 +105,7 @@ class BoundaryPanel(StripPanel):
     BoundaryPanel > .boundary-panel--point-1 { color: $text-primary; text-style: bold; }
     BoundaryPanel > .boundary-panel--point-both { color: $text; text-style: bold; }
     BoundaryPanel > .boundary-panel--message { color: $text-muted; }
-    """
+    """ + colour_depth.css(_limited_depth_rules)
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None

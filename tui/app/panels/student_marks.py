@@ -40,10 +40,15 @@ def _mark(step: str, marks: IterationMarks | None) -> Content:
     return Content.styled(f" {mark}", "bold $error" if mark == "✗" else "")
 
 
-def student_status_content(view: View, divergence: Divergence | None, traced: bool) -> Content:
+def student_status_content(
+    view: View, divergence: Divergence | None, traced: bool, comparing: str | None = None
+) -> Content:
+    """`comparing`: how far r's comparison has got, while it goes."""
     numbers, *rest = status_content(view).split("\n")
     settings = Content(" ").join(rest)  # the status has two lines: numbers, then settings
-    if not traced:
+    if comparing is not None:
+        tag = Content.styled(comparing, "bold")
+    elif not traced:
         tag = Content.styled("yours: comparing …", "bold")
     elif divergence is None:
         tag = Content.styled(f"yours: agrees with the engine at iteration {view.iteration}", "bold")

@@ -109,8 +109,10 @@ class Operator(Text):
 
 
 def operator(symbol: str) -> Operator:
-    """An operator between blocks, on the line of their first row."""
-    return Operator("\n" + symbol, no_wrap=True)
+    """An operator between blocks, on the line of their titles: the title line reads as the
+    equation (`old W[1] + −α·dW[1] = new W[1]`), and no operator stands before a signed number,
+    where `+ +0.0000` would read as a double sign."""
+    return Operator(symbol, no_wrap=True)
 
 
 class SideBySide:

@@ -30,6 +30,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.app import colour_depth
 from tui.session.formatting import number, uses_scientific
 
 LEVELS = 4  # intensities per sign
@@ -87,6 +88,28 @@ def summary(data: np.ndarray) -> tuple[float, int]:
     return largest, len(number(largest))
 
 
+def _limited_depth_rules(depth: int) -> list[tuple[str, str]]:
+    """The sign's hue from the palette on a terminal of `depth` colours (see colour_depth)."""
+    rules = [
+        (
+            f"MatrixView > .matrix-view--{sign}-{level}",
+            f"background: {steps[depth][level - 1]}; color: {colour_depth.ON_HUE[depth]};",
+        )
+        for sign, steps in (
+            ("positive", colour_depth.POSITIVE),
+            ("negative", colour_depth.NEGATIVE),
+        )
+        for level in range(1, LEVELS + 1)
+    ]
+    if depth == 16:
+        rules += [
+            ("MatrixView > .matrix-view--cursor", colour_depth.CURSOR_UNFOCUSED_16),
+            ("MatrixView:focus > .matrix-view--cursor", colour_depth.CURSOR_16),
+            ("MatrixView > .matrix-view--header-cursor", colour_depth.LABEL_AT_CURSOR_16),
+        ]
+    return rules
+
+
 class MatrixView(ScrollView, can_focus=True):
     """A scrollable heat map of a 2-D array with a cell cursor.
 
@@ -110,6 +133,8 @@ class MatrixView(ScrollView, can_focus=True):
         "matrix-view--header-marked",
     }
 
+    # the limited-depth rules start at the app's class, above this widget: not scoped to it
+    SCOPED_CSS: ClassVar[bool] = False
     DEFAULT_CSS = """
     MatrixView {
         height: auto;
@@ -146,7 +171,7 @@ class MatrixView(ScrollView, can_focus=True):
         background: $boost;
         text-style: bold reverse;
     }
-    """
+    """ + colour_depth.css(_limited_depth_rules)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1, 0)", "cell ↑", show=False, id="matrix.up"),

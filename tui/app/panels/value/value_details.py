@@ -397,20 +397,31 @@ def update_details(view: View, row: int, col: int) -> RenderableType:
     heading.stylize(HEADING)
     cell = (row, col)
     columns = window(cols, col, MAX_COLS)
-    if rows == 1:
-        # a row vector: old, step and new stacked, so the three fit in a narrow panel
-        column_label = _axis_labeller(axes(parts.name)[1])
+    if rows == 1 and cols > 1:
+        # a row vector (W[2]): an entry per line, old, step and new across, so the three fit
+        # in a narrow panel however many hidden units there are (across, W[2]'s four entries
+        # in scientific notation were cut at 120×40)
+        entry_label = _axis_labeller(axes(parts.name)[1]) or str
         names = ("old", f"−α·{gradient_symbol}", "new")
+        entries = window(cols, col, MAX_ROWS)
         table = side_by_side(
-            labels(None if column_label is None else "", range(3), names.__getitem__, 3),
+            labels("", entries, entry_label, cols, col),
             block(
                 None,
-                np.vstack([parts.old, parts.step, parts.new]),
+                np.vstack([parts.old, parts.step, parts.new]).T,
+                entries,
                 range(3),
-                columns,
-                (None, col),
-                column_label=column_label,
+                (col, None),
+                column_label=names.__getitem__,
             ),
+            labels=True,
+        )
+    elif rows == 1:
+        # one number (b[2]): old, step and new stacked under each other
+        names = ("old", f"−α·{gradient_symbol}", "new")
+        table = side_by_side(
+            labels(None, range(3), names.__getitem__, 3),
+            block(None, np.vstack([parts.old, parts.step, parts.new]), range(3), columns),
             labels=True,
         )
     else:
