@@ -120,3 +120,75 @@ async def test_a_watch_typed_fast_is_typed_not_run_as_commands():
         assert [watch.text for watch in app.session.watches] == ["A1.mean()"]
         assert app.session.config.activation == "tanh"
         assert app.session.stepper.cursor == 1  # the n after the prompt closed is a step
+
+
+async def type_slowly(pilot, *inputs: str) -> None:
+    """The same inputs as `burst` takes, each handled before the next is sent."""
+    for item in inputs:
+        if item.startswith("paste:"):
+            await burst(pilot, item)
+            await settle_keys(pilot.app, pilot)
+        else:
+            await pilot.press(item)
+
+
+def what_was_set(app) -> tuple:
+    session = app.session
+    return (
+        [watch.text for watch in session.watches],
+        [breakpoint.label for breakpoint in session.breakpoints],
+        session.stepper.iteration,
+    )
+
+
+# (what opens the prompt, the inputs typed into it, what the app holds afterwards)
+PROMPT_TYPING = [
+    ("w", ["W", "1", "home", "d", "end", "paste:.sum()", "enter"], (["dW1.sum()"], [], 0)),
+    ("w", ["b", "2", "ctrl+u", "paste:A1.mean()", "enter"], (["A1.mean()"], [], 0)),
+    ("w", ["paste:A1.meanx(", "left", "backspace", "end", ")", "enter"], (["A1.mean()"], [], 0)),
+    ("g", ["1", "2", "end", "backspace", "3", "enter"], ([], [], 13)),
+    ("g", ["9", "ctrl+u", "4", "enter"], ([], [], 4)),
+    ("g", ["5", "left", "1", "right", "0", "enter"], ([], [], 150)),
+    ("g", ["7", "escape", "g", "2", "enter"], ([], [], 2)),
+    (
+        "add_breakpoint",
+        ["paste:iteration 2", "backspace", "7", "home", "delete", "I", "enter"],
+        ([], ["iteration 7"], 0),
+    ),
+    (
+        "add_breakpoint",
+        ["paste:cost rises", "ctrl+u", "paste:iteration 10", "enter"],
+        ([], ["iteration 10"], 0),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("opener", "inputs", "expected", "opened_in_the_burst"),
+    [(*case, False) for case in PROMPT_TYPING]
+    + [(*case, True) for case in PROMPT_TYPING if case[0] != "add_breakpoint"],
+)
+async def test_a_prompt_typed_in_one_read_ends_as_when_typed_slowly(
+    opener, inputs, expected, opened_in_the_burst
+):
+    results = []
+    for send in (type_slowly, burst):
+        app = new_app()
+        async with app.run_test(size=WIDE) as pilot:
+            if opener == "add_breakpoint":  # a palette command: no key of its own
+                await app.run_action(opener)
+                await pilot.pause()
+                typed = inputs
+            elif opened_in_the_burst:
+                typed = [opener, *inputs]
+            else:
+                await pilot.press(opener)
+                typed = inputs
+            await send(pilot, *typed)
+            await settle_keys(app, pilot)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert not isinstance(app.screen, ModalScreen)
+            results.append(what_was_set(app))
+    slow, fast = results
+    assert fast == slow == expected
