@@ -3,9 +3,14 @@ may crash the app or leave it showing less than it did."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from app_helpers import WIDE, burst, new_app, panel_text, settle_keys, settle_layout
+from app_helpers import SMALL, WIDE, burst, new_app, panel_text, settle_keys, settle_layout
+from textual import events
+from textual.geometry import Size
 from textual.screen import ModalScreen
+from textual.widgets import Tabs
 
 from tui.app.screens.help_screen import HelpScreen
 from tui.app.screens.palette import Palette
@@ -192,3 +197,22 @@ async def test_a_prompt_typed_in_one_read_ends_as_when_typed_slowly(
             results.append(what_was_set(app))
     slow, fast = results
     assert fast == slow == expected
+
+
+async def test_tabs_still_handling_a_resize_when_the_layout_is_rebuilt_keep_their_underline():
+    app = new_app()
+    async with app.run_test(size=SMALL) as pilot:
+        tabs = app.screen.query_one(Tabs)
+        underlines_seen = []
+
+        async def busy() -> None:  # a loaded machine: the tabs' queue lags behind
+            await asyncio.sleep(0.05)
+            underlines_seen.append(len(tabs.query("Underline")))
+
+        tabs.post_message(events.Callback(callback=busy))
+        tabs.post_message(events.Resize(Size(70, 2), Size(70, 2)))  # queued behind it
+        await app.recompose()  # what a resize to another layout does, here while they lag
+        await pilot.pause()
+        assert app.is_running
+        assert underlines_seen == [1]  # its children go only after the tabs' queued events
+        assert app.screen.query_one(Tabs) is not tabs

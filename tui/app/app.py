@@ -172,12 +172,15 @@ class StepnetApp(KeysInOrder, App):
 
     async def recompose(self) -> None:
         # Textual's recompose rebuilds the screen on top: with a dialog open across a resize
-        # that put the panels inside the dialog and left the main screen as it was
+        # that put the panels inside the dialog and left the main screen as it was. And it
+        # removes every descendant at once, so a widget still handling a queued event could
+        # find its children gone (Tabs._on_resize: NoMatches 'Underline'); removing the
+        # screen's children takes each subtree down from its top, after its queued events.
         if self._exit or not self.screen_stack:
             return
         screen = self.main_screen
         async with screen.batch():
-            await screen.query("*").exclude(".-textual-system").remove()
+            await screen.query_children("*").exclude(".-textual-system").remove()
             await screen.mount_all(compose(self))
 
     def compose(self) -> ComposeResult:
@@ -219,9 +222,7 @@ class StepnetApp(KeysInOrder, App):
 
     def on_resize(self, event: events.Resize) -> None:
         # The layout is rebuilt once the size has held still for LAYOUT_SETTLE: a dragged
-        # window or a burst of resizes over SSH then rebuilds once, and never while the old
-        # widgets still have the previous resize queued (Textual's tabs crash when their
-        # underline is removed under a pending resize: NoMatches 'Underline', 'No Tab with id').
+        # window or a burst of resizes over SSH then rebuilds once.
         if self._layout_timer is not None:
             self._layout_timer.stop()
         self._layout_timer = self.set_timer(LAYOUT_SETTLE, lambda: self._settle_layout(event.size))
