@@ -221,7 +221,7 @@ async def test_o_saves_a_png_of_the_screen_where_stepnet_started(tmp_path, monke
         await pilot.press("n", "o")
         await pilot.pause()
         (saved,) = tmp_path.glob("stepnet *.png")
-        assert app.session.message == f"screenshot saved as {saved.resolve()}"
+        assert app.session.message == f"picture saved as {saved.resolve()}"
         typeface = system_typeface()
         image = picture(saved.read_bytes())
         assert image.size == (80 * typeface.cell_width, 24 * typeface.cell_height)

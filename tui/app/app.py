@@ -703,15 +703,16 @@ class StepnetApp(KeysInOrder, App):
             picture = io.BytesIO(app_png(self))
             return self.deliver_binary(picture, save_filename=name, mime_type="image/png")
         target = Path(path or Path.cwd()) / name
+        kind = "picture" if png else "screenshot"  # as o and the palette's Screenshot call them
         try:
             if png:
                 target.write_bytes(app_png(self))
             else:
                 target.write_text(self.export_screenshot(), encoding="utf-8")
         except OSError as error:
-            self._tell(f"could not save the screenshot as {target}: {error.strerror}")
+            self._tell(f"could not save the {kind} as {target}: {error.strerror}")
             return None
-        self._tell(f"screenshot saved as {target.resolve()}")
+        self._tell(f"{kind} saved as {target.resolve()}")
         return None
 
     # ---- command palette: the same table as the keys
