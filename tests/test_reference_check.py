@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -270,7 +272,12 @@ def test_json_is_one_object_per_file_with_every_graded_function(capsys):
     backward = {f["name"]: f for f in objects[1]["functions"]}["backward_propagation"]
     assert backward["first_wrong"] == "dW2" and backward["diagnosis"] == "no-1-over-m"
     assert backward["expected_shape"] == backward["got_shape"] == [1, 4]
-    assert objects[2]["functions"] == [] and "line 51" in objects[2]["error"]
+    assert "line 51" in objects[2]["error"] and objects[2]["ok"] is False
+    # an unreadable file still has a row per graded function, each an error saying why
+    assert [f["name"] for f in objects[2]["functions"]] == list(GRADED)
+    assert {(f["status"], f["message"]) for f in objects[2]["functions"]} == {
+        ("error", objects[2]["error"])
+    }
 
 
 def test_served_sessions_have_no_check(capsys):
@@ -381,3 +388,20 @@ def test_sizes_typed_in_are_recognised():
         "sizes-hard-coded",
     )
     assert "on the course test (every version) inputs" in sizes.message
+
+
+def test_off_linux_checking_is_one_line_and_exit_2(monkeypatch, capsys):
+    from engine.reference import sandbox
+
+    monkeypatch.setattr(sandbox.sys, "platform", "win32")
+    assert main(["check", str(FILES / "correct.py")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs Linux" in err and "win32" in err
+
+
+def test_the_engine_imports_where_there_is_no_resource_module():
+    # Windows has no `resource`: the engine (and engine.check's module) must still import there
+    code = "import sys; sys.modules['resource'] = None; import engine; print(engine.check.__name__)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "check"

@@ -62,6 +62,15 @@ class FileReport:
     file: str
     functions: list[FunctionReport]
     skipped: list[str] = field(default_factory=list)  # imports and definitions that failed
+    error: str | None = None  # why the file could not be read: then every function is an error
+
+    @classmethod
+    def unreadable(cls, file: str, error: str, names: tuple[str, ...]) -> FileReport:
+        """A file that cannot be read or parsed still lists every graded function (as an
+        error, with the reason), so a class's JSON lines all have the same rows."""
+        return cls(
+            file, [FunctionReport(name, "error", message=error) for name in names], error=error
+        )
 
     @property
     def ok(self) -> bool:
@@ -74,7 +83,7 @@ class FileReport:
         return {
             "file": self.file,
             "ok": self.ok,
-            "error": None,
+            "error": self.error,
             "functions": [function.as_json() for function in self.functions],
         }
 

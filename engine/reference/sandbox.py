@@ -4,8 +4,8 @@ One child (the loader) sets the limits, runs the file's imports and definitions 
 forks a worker per graded function, so a function that hangs is killed on its own (`timeout`)
 and the rest are still checked. Workers send back what the function returned as JSON
 (engine.reference.wire), with its prints captured and the learner's own traceback lines. This
-process only reads those messages, within an overall deadline. Linux (fork) only, like the app's
-child runs.
+process only reads those messages, within an overall deadline. Linux only (fork, the address-space
+limit, /proc): elsewhere checking says so in one line, and the rest of the engine still imports.
 """
 
 from __future__ import annotations
@@ -19,21 +19,30 @@ import linecache
 import math
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import time
 import traceback
 import warnings
+
+try:
+    import resource
+except ImportError:  # Windows: `import engine` must still work there; checking says it cannot
+    resource = None
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from engine.errors import StepnetError
 from engine.reference import planar_utils, wire
 from engine.reference.cases import Case
 
+NEEDS_LINUX = (
+    "checking runs your code in confined child processes, which needs Linux (fork and its"
+    " limits; this is {platform}): run stepnet check on Linux or in WSL"
+)
 DEFAULT_TIMEOUT = 10.0  # seconds per function, all its cases together
 DEFAULT_MEMORY = 2 * 2**30  # bytes of address space a child may add to what it starts with
 MAX_PRINTED = 400  # characters of a function's prints kept to show
@@ -81,6 +90,8 @@ def run_functions(
     """Load the learner's namespace in a child with `load`, then run each function of `cases`
     that it defines on its cases, each in a worker of its own; `meanwhile` runs here while
     they do (the engine's answers)."""
+    if not sys.platform.startswith("linux"):
+        raise StepnetError(NEEDS_LINUX.format(platform=sys.platform))
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     loader = context.Process(

@@ -13,6 +13,7 @@ import sys
 
 from engine.errors import StepnetError
 from engine.reference.check import check_file
+from engine.reference.graded import GRADED
 from engine.reference.report import FileReport
 from engine.reference.sandbox import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 from engine.reference.source import ReadError
@@ -96,7 +97,7 @@ def _emit(report: FileReport, output_format: str, several: bool) -> None:
 
 def _emit_unreadable(path: str, error: str, output_format: str) -> None:
     if output_format == "json":
-        print(json.dumps({"file": path, "ok": False, "error": error, "functions": []}), flush=True)
+        print(json.dumps(FileReport.unreadable(path, error, GRADED).as_json()), flush=True)
     print(f"stepnet: error: {error}", file=sys.stderr, flush=True)
 
 
