@@ -425,3 +425,31 @@ async def test_u_during_a_run_moves_the_marks_at_once_and_in_the_runs_later_view
         await pilot.press("p")  # W2's update: the unit's column
         await pilot.pause()
         assert marks_in(matrix) == ([], ["a1"])
+
+
+async def test_where_a_lessons_notes_leave_no_room_for_a_row_of_maps_the_boundary_has_it():
+    app = lesson_app("hidden-layer-size")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.2)  # the layout after the beat's notes, then the one after hiding
+        units = app.screen.query_one("#units", UnitMapsPanel)
+        boundary, cost = app.screen.query_one("#boundary"), app.screen.query_one("#cost")
+        row = 2 + 1 + MIN_MAP[1]  # the border, a title line and the smallest map
+        room = boundary.outer_size.height
+        assert room < 3 * row  # a third of it (the maps' 1fr to the boundary's 2fr) holds none
+        assert not units.display
+        assert boundary.region.bottom == cost.region.y  # the boundary has the room
+        for taller, shown in ((3 * row - room - 1, False), (3 * row - room, True), (0, False)):
+            await pilot.resize_terminal(WIDE[0], WIDE[1] + taller)
+            await pilot.pause(0.3)
+            assert units.display == shown, taller
+            if shown:
+                assert units.outer_size.height == row
+                assert (units.region.y, units.region.bottom) == (
+                    boundary.region.bottom,
+                    cost.region.y,
+                )
+                assert units.layout_shown.shown == 4
+                assert_maps_drawn(app)
+            else:
+                assert boundary.region.bottom == cost.region.y
