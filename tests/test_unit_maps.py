@@ -14,7 +14,7 @@ from app_helpers import SMALL, WIDE, burst, lesson_app, new_app, panel_text, set
 from engine.config import RunConfig
 from engine.functional import forward
 from engine.shapes import SHAPES, hidden_axis
-from tui.app.app import StepnetApp
+from tui.app.app import WIDE_SIZE, StepnetApp
 from tui.app.panels.network_panel import MAX_UNITS_SHOWN, network_markup
 from tui.app.panels.unit_maps_panel import (
     GAP,
@@ -435,11 +435,13 @@ async def test_where_a_lessons_notes_leave_no_room_for_a_row_of_maps_the_boundar
         units = app.screen.query_one("#units", UnitMapsPanel)
         boundary, cost = app.screen.query_one("#boundary"), app.screen.query_one("#cost")
         row = 2 + 1 + MIN_MAP[1]  # the border, a title line and the smallest map
+        # the maps' 1fr to the boundary's 2fr: Textual gives them ceil(a third), a row from 13
+        smallest = 3 * (row - 1) + 1
         room = boundary.outer_size.height
-        assert room < 3 * row  # a third of it (the maps' 1fr to the boundary's 2fr) holds none
+        assert room < smallest
         assert not units.display
         assert boundary.region.bottom == cost.region.y  # the boundary has the room
-        for taller, shown in ((3 * row - room - 1, False), (3 * row - room, True), (0, False)):
+        for taller, shown in ((smallest - room - 1, False), (smallest - room, True), (0, False)):
             await pilot.resize_terminal(WIDE[0], WIDE[1] + taller)
             await pilot.pause(0.3)
             assert units.display == shown, taller
@@ -453,3 +455,13 @@ async def test_where_a_lessons_notes_leave_no_room_for_a_row_of_maps_the_boundar
                 assert_maps_drawn(app)
             else:
                 assert boundary.region.bottom == cost.region.y
+
+
+async def test_at_the_smallest_side_by_side_size_the_maps_keep_their_row():
+    app = new_app()
+    async with app.run_test(size=WIDE_SIZE) as pilot:
+        await pilot.pause(0.2)
+        units = app.screen.query_one("#units", UnitMapsPanel)
+        assert units.display and units.outer_size.height == 2 + 1 + MIN_MAP[1]
+        assert units.layout_shown.shown == 4
+        assert_maps_drawn(app)

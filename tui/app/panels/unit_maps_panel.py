@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import ClassVar
 
 import numpy as np
@@ -166,6 +167,7 @@ class UnitMapsPanel(StripPanel):
         self._view: View | None = None
         self._drawn: View | None = None  # the View the strips were drawn from
         self._layout: MapLayout | None = None
+        self._no_room_in: int | None = None  # the room whose share the panel found too small
 
     # ---- public
 
@@ -191,10 +193,19 @@ class UnitMapsPanel(StripPanel):
         boundary = next(iter(self.parent.query_children(BoundaryPanel)), None)
         if boundary is None:  # on a tab of its own: the whole tab is the maps'
             return
-        room = boundary.outer_size.height + (self.outer_size.height if self.display else 0)
-        share = fraction_of(self.styles.height, boundary.styles.height)
         needed = self.styles.gutter.height + 1 + MIN_MAP[1]  # a title line and the smallest map
-        fits = share is None or room * share >= needed
+        if self.display:
+            room = boundary.outer_size.height + self.outer_size.height
+            fits = self.outer_size.height >= needed
+            if not fits:
+                self._no_room_in = room
+        else:
+            room = boundary.outer_size.height
+            share = fraction_of(self.styles.height, boundary.styles.height)
+            # Textual gives the panel after the boundary the rest of their rounded-down share:
+            # ceil(room × its fraction). A room the panel was hidden in by its own height
+            # stays a no, so a layout that rounds otherwise cannot make it come and go
+            fits = room != self._no_room_in and (share is None or math.ceil(room * share) >= needed)
         if fits != self.display:
             self.display = fits
 
@@ -291,12 +302,12 @@ class UnitMapsPanel(StripPanel):
         return lines + [Strip.blank(width, self.rich_style)] * (height - len(lines))
 
 
-def fraction_of(mine, theirs) -> float | None:
+def fraction_of(mine, theirs) -> Fraction | None:
     """The share of the room that heights `mine` and `theirs` give the first (both fractions,
-    2fr and 1fr say); None when either is not a fraction (nothing is shared)."""
+    2fr and 1fr say), exactly; None when either is not a fraction (nothing is shared)."""
     if mine is None or theirs is None or not mine.unit == theirs.unit == Unit.FRACTION:
         return None
-    return mine.value / (mine.value + theirs.value)
+    return Fraction(mine.value) / (Fraction(mine.value) + Fraction(theirs.value))
 
 
 def same_maps(drawn: View, view: View) -> bool:
