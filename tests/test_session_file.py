@@ -178,6 +178,7 @@ def test_a_version_1_file_loads_as_a_run_without_a_mistake(tmp_path):
         del document["config"]["mistake"]
         del document["config"]["test_split"]  # version 3's, as is "edits"
         del document["edits"], document["disabled_breakpoints"], document["lesson"]
+        del document["unit"]
 
     old = load_session(edited(path, as_version_1))
     assert old.config.mistake is None
@@ -209,7 +210,7 @@ def test_the_file_is_json_with_the_marker_and_full_precision_arrays(tmp_path):
 
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == "stepnet-session"
-    assert document["version"] == 4
+    assert document["version"] == 5
     assert document["config"] == config.to_dict()
     for name in PARAMETER_NAMES:
         assert document["initial_parameters"][name] == start[name].tolist()
@@ -224,6 +225,7 @@ def test_a_version_2_file_loads_as_a_run_without_edits_or_test_split(tmp_path):
         document["version"] = 2
         del document["config"]["test_split"]
         del document["edits"], document["disabled_breakpoints"], document["lesson"]
+        del document["unit"]
 
     assert load_session(edited(path, as_version_2)) == expected
     with pytest.raises(StepnetError) as error:
@@ -253,12 +255,49 @@ def test_a_version_3_file_loads_with_every_breakpoint_on_and_no_lesson(tmp_path)
 
     def as_version_3(document):
         document["version"] = 3
-        del document["disabled_breakpoints"], document["lesson"]
+        del document["disabled_breakpoints"], document["lesson"], document["unit"]
 
     old = load_session(edited(path, as_version_3))
     assert old.breakpoints == ("cost rises",)
     assert old.disabled == ()
     assert old.lesson is None
+
+
+def test_the_unit_followed_round_trips(tmp_path):
+    _, session = session_at(3 * ITERATION, RunConfig(hidden=5), unit=4)
+    path = save_session(tmp_path / "s.json", session)
+    assert json.loads(path.read_text(encoding="utf-8"))["unit"] == 4
+    assert load_session(path).unit == 4
+
+
+def test_a_version_4_file_loads_following_no_unit(tmp_path):
+    _, session = session_at(2 * ITERATION, unit=1)
+    path = save_session(tmp_path / "s.json", session)
+
+    def as_version_4(document):
+        document["version"] = 4
+        del document["unit"]
+
+    old = load_session(edited(path, as_version_4))
+    assert old.unit is None
+    assert old == SessionData(session.config, cursor=session.cursor)
+
+
+@pytest.mark.parametrize(
+    ("unit", "fragment"),
+    [
+        (4, "unit should be null or a hidden unit's index from 0 to 3, not 4"),
+        (-1, "unit should be null or a hidden unit's index from 0 to 3, not -1"),
+        (True, "not True"),
+        (1.0, "not 1.0"),
+        ("a2", "not 'a2'"),
+    ],
+)
+def test_a_unit_the_network_does_not_have_is_damage(tmp_path, unit, fragment):
+    path = edited(saved(tmp_path), setter("unit", unit))
+    with pytest.raises(StepnetError) as error:
+        load_session(path)
+    assert_one_line_naming(error, path, "is damaged", fragment)
 
 
 @pytest.mark.parametrize(
@@ -275,6 +314,7 @@ def test_a_version_3_file_loads_with_every_breakpoint_on_and_no_lesson(tmp_path)
             "lesson sha256 should be 64 hexadecimal digits",
         ),
         (lambda d: d.pop("lesson"), "it has no 'lesson'"),
+        (lambda d: d.pop("unit"), "it has no 'unit'"),
     ],
 )
 def test_a_damaged_disabled_list_or_lesson_place_is_one_line(tmp_path, edit, fragment):
@@ -490,12 +530,12 @@ def test_a_foreign_file_is_not_a_session(tmp_path, content):
 def test_a_file_from_a_newer_stepnet(tmp_path):
     path = saved(tmp_path)
     document = json.loads(path.read_text())
-    document["version"] = 5
-    document["something_new"] = {"only": "version 5 knows"}
+    document["version"] = 6
+    document["something_new"] = {"only": "version 6 knows"}
     path.write_text(json.dumps(document))
     with pytest.raises(StepnetError) as error:
         load_session(path)
-    assert_one_line_naming(error, path, "newer stepnet", "version 5", "upgrade stepnet")
+    assert_one_line_naming(error, path, "newer stepnet", "version 6", "upgrade stepnet")
 
 
 def edited(path: Path, edit) -> Path:
@@ -658,7 +698,7 @@ JSON = st.recursive(
 )
 FIELDS = (
     *("version", "config", "cursor", "breakpoints", "watches", "selection", "edits"),
-    *("disabled_breakpoints", "lesson"),
+    *("disabled_breakpoints", "lesson", "unit"),
 )
 
 

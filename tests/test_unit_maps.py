@@ -9,11 +9,12 @@ import math
 
 import numpy as np
 import pytest
-from app_helpers import SMALL, WIDE, new_app, panel_text
+from app_helpers import SMALL, WIDE, burst, lesson_app, new_app, panel_text, settle, settle_keys
 
 from engine.config import RunConfig
 from engine.functional import forward
 from engine.shapes import SHAPES, hidden_axis
+from tui.app.app import WIDE_SIZE, StepnetApp
 from tui.app.panels.network_panel import MAX_UNITS_SHOWN, network_markup
 from tui.app.panels.unit_maps_panel import (
     GAP,
@@ -337,3 +338,130 @@ async def test_in_a_small_terminal_the_maps_have_a_tab_beside_the_boundarys():
         assert_maps_drawn(app)
         layout = app.screen.query_one("#units", UnitMapsPanel).layout_shown
         assert layout.shown == 4 and layout.width > MIN_MAP[0]
+
+
+# ---- the unit followed outlives a save, a beat and a run
+
+
+def marks_shown(app) -> tuple[str | None, bool]:
+    """The unit the maps' title says is followed, and whether the network marks it too."""
+    title = str(app.screen.query_one("#units").border_title)
+    followed = title.split("following ")[1].split()[0] if "following " in title else None
+    marked = followed is not None and f"{MARK}{followed}[1]" in panel_text(app, "#network")
+    return followed, marked
+
+
+async def test_a_session_saved_with_s_resumes_following_the_same_unit(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = new_app(hidden=5)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("i", "u", "u", "u", "s")
+        await settle_keys(app, pilot)
+        await burst(pilot, "paste:followed.json", "enter")
+        await settle_keys(app, pilot)
+        assert "saved to followed.json" in panel_text(app, "#status")
+    resumed = StepnetApp(Session.resume(str(tmp_path / "followed.json")))
+    async with resumed.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert resumed.view.unit == 2
+        assert marks_shown(resumed) == ("a3", True)
+        assert_maps_drawn(resumed)
+        matrix = resumed.screen.query_one("#value-matrix", MatrixView)
+        assert resumed.view.event.name == "b2" and marks_in(matrix) == ([], [])
+        await pilot.press("p")  # W2's update: a column per unit
+        await pilot.pause()
+        assert marks_in(matrix) == ([], ["a3"])
+
+
+async def test_a_beat_entered_or_replayed_keeps_the_unit_followed():
+    app = lesson_app("zero-initialization")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("u", "u")
+        await pilot.press("greater_than_sign")  # on from where beat 1 left the session
+        await settle(app, pilot)
+        assert app.lesson.index == 1 and app.view.unit == 1
+        assert marks_shown(app) == ("a2", True)
+        await pilot.press("n", "u")  # moved on from the beat: the next one replays the lesson
+        await pilot.press("greater_than_sign")
+        await settle(app, pilot)
+        assert app.lesson.index == 2 and app.session.stepper.iteration == 1000
+        assert app.view.unit == 2 and marks_shown(app) == ("a3", True)
+        await pilot.press("less_than_sign")  # back: a replay from the start
+        await settle(app, pilot)
+        assert app.lesson.index == 1 and app.view.unit == 2
+        assert marks_shown(app) == ("a3", True)
+
+
+async def test_u_during_a_run_moves_the_marks_at_once_and_in_the_runs_later_views():
+    app = new_app(iterations=10**6, hidden=5)  # a run far longer than the test
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        matrix = app.screen.query_one("#value-matrix", MatrixView)
+        assert app.view.event.name == "b2" and marks_in(matrix) == ([], [])
+        await pilot.press("r")
+        while not app.view.running:  # the run's first View from its child
+            await pilot.pause(0.05)
+        await pilot.press("u", "u")
+        assert app.running
+        assert app.view.unit == 1 and marks_shown(app) == ("a2", True)
+        assert "following unit a2" in panel_text(app, "#status")
+        assert_maps_drawn(app)
+        shown = app.view.cursor
+        while app.view.cursor == shown:  # a View the child sent after the keys
+            await pilot.pause(0.05)
+        assert app.running and app.view.unit == 1 and marks_shown(app) == ("a2", True)
+        assert "following unit a2" in panel_text(app, "#status")
+        await pilot.click("#units", offset=(2 + 1, 2))  # the first map: a1
+        await pilot.pause()
+        assert app.running and app.view.unit == 0 and marks_shown(app) == ("a1", True)
+        await pilot.press("U")
+        await pilot.pause()
+        assert app.running and marks_shown(app) == (None, False)
+        await pilot.press("u", "r")  # a1 again, then pause the run
+        await settle(app, pilot)
+        assert not app.running and app.view.unit == 0 and app.session.unit == 0
+        await pilot.press("p")  # W2's update: the unit's column
+        await pilot.pause()
+        assert marks_in(matrix) == ([], ["a1"])
+
+
+async def test_where_a_lessons_notes_leave_no_room_for_a_row_of_maps_the_boundary_has_it():
+    app = lesson_app("hidden-layer-size")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.2)  # the layout after the beat's notes, then the one after hiding
+        units = app.screen.query_one("#units", UnitMapsPanel)
+        boundary, cost = app.screen.query_one("#boundary"), app.screen.query_one("#cost")
+        row = 2 + 1 + MIN_MAP[1]  # the border, a title line and the smallest map
+        # the maps' 1fr to the boundary's 2fr: Textual gives them ceil(a third), a row from 13
+        smallest = 3 * (row - 1) + 1
+        room = boundary.outer_size.height
+        assert room < smallest
+        assert not units.display
+        assert boundary.region.bottom == cost.region.y  # the boundary has the room
+        for taller, shown in ((smallest - room - 1, False), (smallest - room, True), (0, False)):
+            await pilot.resize_terminal(WIDE[0], WIDE[1] + taller)
+            await pilot.pause(0.3)
+            assert units.display == shown, taller
+            if shown:
+                assert units.outer_size.height == row
+                assert (units.region.y, units.region.bottom) == (
+                    boundary.region.bottom,
+                    cost.region.y,
+                )
+                assert units.layout_shown.shown == 4
+                assert_maps_drawn(app)
+            else:
+                assert boundary.region.bottom == cost.region.y
+
+
+async def test_at_the_smallest_side_by_side_size_the_maps_keep_their_row():
+    app = new_app()
+    async with app.run_test(size=WIDE_SIZE) as pilot:
+        await pilot.pause(0.2)
+        units = app.screen.query_one("#units", UnitMapsPanel)
+        assert units.display and units.outer_size.height == 2 + 1 + MIN_MAP[1]
+        assert units.layout_shown.shown == 4
+        assert_maps_drawn(app)

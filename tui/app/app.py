@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -82,7 +83,7 @@ RUNNING_PANELS = selector(tuple(panel for panel in PANEL_TYPES if panel.redraws_
 # what may still be done while a run is under way
 WHILE_RUNNING = {
     *("run", "help", "message_log", "next_tab", "previous_tab", "picture", "quit"),
-    "command_palette",
+    *("command_palette", "next_unit", "clear_unit"),  # the unit followed is the screen's alone
 }
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
@@ -144,6 +145,7 @@ class StepnetApp(KeysInOrder, App):
         self._session = session
         self.messages = MessageLog()  # every status-line message, whole (l shows them)
         self.view: View = self.session.view()
+        self._standing: View = self.view  # what the panels still during a run last drew
         self._pause = new_cancel_event()
         self._layout_timer: Timer | None = None
         self.crash: Exception | None = None  # what ended the app, if anything did
@@ -281,6 +283,8 @@ class StepnetApp(KeysInOrder, App):
 
     def show_view(self, view: View) -> None:
         self.view = view
+        if not view.running:
+            self._standing = view
         told = str(view.failure) if view.failure is not None else view.message
         self.messages.seen(view.iteration, view.event and view.event.name, told)
         with self.batch_update():  # one repaint for all the panels
@@ -415,7 +419,9 @@ class StepnetApp(KeysInOrder, App):
 
     def on_run_progress(self, message: RunProgress) -> None:
         if self.running:
-            self.show_view(message.view)
+            # the run's child took the session as it was: a unit followed since is this one's
+            session = self.session
+            self.show_view(replace(message.view, unit=session.unit, message=session.message))
 
     def on_run_finished(self, message: RunFinished) -> None:
         self.running = False
@@ -532,17 +538,31 @@ class StepnetApp(KeysInOrder, App):
 
     def action_next_unit(self) -> None:
         self.session.next_unit()
-        self.refresh_from_session()
+        self._show_unit()
 
     def action_clear_unit(self) -> None:
         self.session.clear_unit()
-        self.refresh_from_session()
+        self._show_unit()
 
     def on_unit_maps_panel_picked(self, message: UnitMapsPanel.Picked) -> None:
-        if self.running:
-            return
         self.session.pick_unit(message.unit)
-        self.refresh_from_session()
+        self._show_unit()
+
+    def _show_unit(self) -> None:
+        """Mark the unit now followed at once, also while a run goes: its Views then come
+        from the child, and the session here stands still, so the panels redraw from the
+        Views they show, the unit changed (on_run_progress marks it in the later ones)."""
+        if not self.running:
+            self.refresh_from_session()
+            return
+        session = self.session
+        if self.view.running:
+            self._standing = replace(self._standing, unit=session.unit)
+            with self.batch_update():
+                for panel in self.query(PANELS).results():
+                    if not panel.redraws_while_running:
+                        panel.show(self._standing)
+        self.show_view(replace(self.view, unit=session.unit, message=session.message))
 
     def action_sweep(self) -> None:
         def answered(text: str) -> None:

@@ -144,7 +144,8 @@ class StudentApp(StepnetApp):
         self._forget_an_earlier_run()
         trained = self.trained
         if trained is not None and trained.view is not None:
-            view = replace(trained.view, message=view.message)  # their parameters, not the run's
+            # their parameters, not the run's; the unit followed is the screen's
+            view = replace(trained.view, message=view.message, unit=view.unit)
         marks = None if trained is not None else self.marks.get(view.iteration)
         for value in self.query(ValuePanel).results():
             # read when the panel draws its details, also when only its cursor moves

@@ -117,7 +117,9 @@ class LessonPlayer:
         lies ahead and the session is where that beat left it; otherwise (going back, or after
         the user stepped, ran or changed a setting) the lesson is replayed from its start, so
         that every beat's claims hold on screen exactly as in `stepnet lesson --check`."""
-        if self.index <= self._played or self._where() != self._left_at:
+        unit = self.session.unit  # followed across beats while the network has it
+        replayed = self.index <= self._played or self._where() != self._left_at
+        if replayed:
             self.session = self._fresh_session()
             self._played = -1
         outcome = None
@@ -128,6 +130,9 @@ class LessonPlayer:
             finally:
                 self._asking = False
             self._played = following
+        if replayed and self.session.unit is None:
+            # the lesson's setup may have fewer units than the beat, which gives them back
+            self.session.keep_unit(unit)
         self._left_at = self._where()
         self.outcome = outcome  # only the chosen beat's: the screen may read it meanwhile
         return outcome
@@ -139,6 +144,7 @@ class LessonPlayer:
     def _fresh_session(self) -> Session:
         session = self._new_session(self.lesson.setup, data=self.session.data)
         session.watches = self.session.watches
+        session.keep_unit(self.session.unit)
         return session
 
     def _play(self, index: int, runner: Runner) -> BeatOutcome:

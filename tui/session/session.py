@@ -110,7 +110,7 @@ class Session:
     @classmethod
     def restored(cls, saved: SessionData, message: str) -> Session:
         """The session `saved` holds, every value exactly as it was."""
-        return cls(
+        session = cls(
             saved.config,
             stepper=saved.stepper(),
             breakpoints=saved.breakpoint_list(),
@@ -119,6 +119,8 @@ class Session:
             message=message,
             disabled=set(saved.disabled),
         )
+        session.keep_unit(saved.unit)
+        return session
 
     def captured(self, lesson: LessonPlace | None = None) -> SessionData:
         """What a session file keeps of this session; in a lesson, `lesson` says where."""
@@ -130,6 +132,7 @@ class Session:
             selection=self.selection,
             disabled=self.disabled,
             lesson=lesson,
+            unit=self.unit,
         )
 
     def save(self, path: str, lesson: LessonPlace | None = None) -> None:
@@ -307,9 +310,14 @@ class Session:
         self.pick_unit(None)
 
     def pick_unit(self, unit: int | None) -> None:
-        """Follow hidden unit `unit` (a numpy index below n_h), or none."""
-        self.unit = unit if unit is not None and 0 <= unit < self.config.hidden else None
+        """Follow hidden unit `unit` (a numpy index below n_h), or none, and say so."""
+        self.keep_unit(unit)
         self.message = unit_message(self.unit)
+
+    def keep_unit(self, unit: int | None) -> None:
+        """Follow `unit`, carried over from another session (a saved one, a lesson's replay),
+        if this network has it; none otherwise."""
+        self.unit = unit if unit is not None and 0 <= unit < self.config.hidden else None
 
     def sweep_pictures(
         self, text: str, size: tuple[int, int], cancel: Callable[[], bool] | None = None

@@ -7,13 +7,14 @@ stepper from the settings and going to the cursor gives every value back bit for
 parameters came from an .npz file, they are embedded, so the session does not depend on that
 file still being there (or unchanged).
 
-    {"format": "stepnet-session", "version": 3,
+    {"format": "stepnet-session", "version": 5,
      "config": {"data": "flower", "hidden": 4, …, "mistake": null}, "cursor": 1234,
      "breakpoints": ["cost rises", "dW1"], "watches": ["abs(dW1).max()"],
      "selection": [0, 3], "initial_parameters": null or {"W1": [[…]], …},
      "edits": [{"iteration": 10, "name": "W1", "index": [2, 0], "value": 0.0}],
      "disabled_breakpoints": ["dW1"],
-     "lesson": null or {"path": "/…/07-gradient-descent.toml", "beat": 2, "sha256": "…"}}
+     "lesson": null or {"path": "/…/07-gradient-descent.toml", "beat": 2, "sha256": "…"},
+     "unit": null or 2}
 
 Version 2 added the config's "mistake" (null, or the name of a mistake made on purpose, see
 engine.mistakes.catalogue); a version 1 file has none and loads as a run without one. Version 3
@@ -22,7 +23,9 @@ resume exactly as they were made; a file of an earlier version has none. Version
 "disabled_breakpoints", the labels of the breakpoints kept but switched off (each one of
 "breakpoints"), and "lesson", where in a lesson the session was saved: the lesson file, the beat
 entered (0-based) and the file's SHA-256, so a resume can tell the lesson changed since. A file
-of an earlier version has every breakpoint on and no lesson.
+of an earlier version has every breakpoint on and no lesson. Version 5 added "unit", the hidden
+unit followed across the panels (a numpy index below the config's hidden, or null); a file of an
+earlier version follows none.
 
 Arrays are nested lists of floats written with repr, which reads back as the same float64.
 Files are written atomically: a temporary file beside the target, then os.replace, so a crash
@@ -58,7 +61,7 @@ from tui.session.watch import MAX_WATCHES, Watch
 from tui.session.watch_conditions import read_breakpoint
 
 FORMAT = "stepnet-session"
-VERSION = 4
+VERSION = 5
 # A session is kilobytes: settings, a cursor, the texts typed, and for an --init file its four
 # parameters (64 hidden units × 10,000 features is some 13 MiB of JSON)
 MAX_FILE_BYTES = 16 * 2**20
@@ -84,6 +87,7 @@ _CONFIG_TYPES: dict[str, tuple[type, ...]] = {
 _ADDED_IN_VERSION = {"mistake": 2, "test_split": 3}
 _EDITS_SINCE = 3
 _DISABLED_AND_LESSON_SINCE = 4
+_UNIT_SINCE = 5
 _NEW_FILE_MODE = 0o644
 
 
@@ -111,6 +115,7 @@ class SessionData:
     edits: tuple[tuple[int, str, tuple[int, ...], float], ...] = ()
     disabled: tuple[str, ...] = ()  # labels of breakpoints switched off, in their order
     lesson: LessonPlace | None = None  # the lesson it was saved in, if any
+    unit: int | None = None  # the hidden unit followed (a numpy index below config.hidden)
 
     def __post_init__(self):
         if isinstance(self.cursor, np.integer):
@@ -123,6 +128,8 @@ class SessionData:
             "edits",
             tuple((int(k), name, tuple(map(int, i)), float(v)) for k, name, i, v in self.edits),
         )
+        if isinstance(self.unit, np.integer):
+            object.__setattr__(self, "unit", int(self.unit))
         if self.selection is not None:
             cell = tuple(int(i) if isinstance(i, np.integer) else i for i in self.selection)
             object.__setattr__(self, "selection", cell)
@@ -176,6 +183,7 @@ def capture(
     selection: tuple[int, int] | None = None,
     disabled: Collection[str] = (),
     lesson: LessonPlace | None = None,
+    unit: int | None = None,
 ) -> SessionData:
     """The session of `stepper`, which `config` built; breakpoints by their labels (which
     read_breakpoint reads back), those `disabled` names marked off, and watches by their text."""
@@ -197,6 +205,7 @@ def capture(
         edits=tuple((e.iteration, e.name, e.index, e.new) for e in stepper.edits),
         disabled=tuple(label for label in labels if label in disabled),
         lesson=lesson,
+        unit=unit,
     )
 
 
@@ -277,6 +286,7 @@ def _to_json(session: SessionData, path: Path) -> str:
         ],
         "disabled_breakpoints": list(session.disabled),
         "lesson": None if session.lesson is None else asdict(session.lesson),
+        "unit": session.unit,
     }
     try:
         _read_document(document)
@@ -401,6 +411,8 @@ def _read_document(document: object) -> SessionData:
         keys += ("edits",)
     if version >= _DISABLED_AND_LESSON_SINCE:
         keys += ("disabled_breakpoints", "lesson")
+    if version >= _UNIT_SINCE:
+        keys += ("unit",)
     for key in keys:
         if key not in document:
             raise _Problem(f"it has no {key!r}")
@@ -437,6 +449,7 @@ def _read_document(document: object) -> SessionData:
             if text not in breakpoints:
                 raise _wrong("a disabled breakpoint", "one of the breakpoints", text)
         lesson = _read_lesson(document["lesson"])
+    unit = _read_unit(document["unit"], config) if version >= _UNIT_SINCE else None
     return SessionData(
         config=config,
         cursor=cursor,
@@ -447,7 +460,15 @@ def _read_document(document: object) -> SessionData:
         edits=edits,
         disabled=disabled,
         lesson=lesson,
+        unit=unit,
     )
+
+
+def _read_unit(value: object, config: RunConfig) -> int | None:
+    """The hidden unit followed: null, or one of the config's n_h units."""
+    if value is not None and (type(value) is not int or not 0 <= value < config.hidden):
+        raise _wrong("unit", f"null or a hidden unit's index from 0 to {config.hidden - 1}", value)
+    return value
 
 
 def _read_lesson(value: object) -> LessonPlace | None:

@@ -11,6 +11,11 @@ The maps are as large as the panel lets all n_h of them be; when even the smalle
 fit, the panel shows a page of them, the one holding the unit followed, and says so in its
 title. The unit followed (u, or a click on its map) has ▸ before its name, reversed.
 
+Side by side, the panel shares its column's room with the boundary above it (their heights are
+fractions of it, in stepnet.tcss). When its share would not hold one row of maps (a lesson's
+notes take the top), the panel is hidden and the boundary has the room: an empty box would only
+show a scale for maps not there.
+
 The maps change once an iteration (with the parameters it began with), not with every step:
 a step that leaves them as they were costs a comparison of those parameters, no redraw.
 """
@@ -20,15 +25,19 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import ClassVar
 
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.css.scalar import Unit
 from textual.message import Message
+from textual.screen import Screen
 from textual.strip import Strip
 
+from tui.app.panels.boundary_panel import BoundaryPanel
 from tui.app.panels.strip_panel import StripPanel
 from tui.session import plotting
 from tui.session.unit_maps import LEVELS, UnitMaps, view_unit_maps
@@ -158,6 +167,7 @@ class UnitMapsPanel(StripPanel):
         self._view: View | None = None
         self._drawn: View | None = None  # the View the strips were drawn from
         self._layout: MapLayout | None = None
+        self._no_room_in: int | None = None  # the room whose share the panel found too small
 
     # ---- public
 
@@ -173,6 +183,31 @@ class UnitMapsPanel(StripPanel):
             self._redraw()
 
     # ---- Textual
+
+    def on_mount(self) -> None:
+        # after every layout: the room shared with the boundary may have changed (a beat's
+        # notes of another length, a resize)
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._fit_room)
+
+    def _fit_room(self, _: Screen) -> None:
+        boundary = next(iter(self.parent.query_children(BoundaryPanel)), None)
+        if boundary is None:  # on a tab of its own: the whole tab is the maps'
+            return
+        needed = self.styles.gutter.height + 1 + MIN_MAP[1]  # a title line and the smallest map
+        if self.display:
+            room = boundary.outer_size.height + self.outer_size.height
+            fits = self.outer_size.height >= needed
+            if not fits:
+                self._no_room_in = room
+        else:
+            room = boundary.outer_size.height
+            share = fraction_of(self.styles.height, boundary.styles.height)
+            # Textual gives the panel after the boundary the rest of their rounded-down share:
+            # ceil(room × its fraction). A room the panel was hidden in by its own height
+            # stays a no, so a layout that rounds otherwise cannot make it come and go
+            fits = room != self._no_room_in and (share is None or math.ceil(room * share) >= needed)
+        if fits != self.display:
+            self.display = fits
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -265,6 +300,14 @@ class UnitMapsPanel(StripPanel):
             for line in textwrap.wrap(text, width)
         ][:height]
         return lines + [Strip.blank(width, self.rich_style)] * (height - len(lines))
+
+
+def fraction_of(mine, theirs) -> Fraction | None:
+    """The share of the room that heights `mine` and `theirs` give the first (both fractions,
+    2fr and 1fr say), exactly; None when either is not a fraction (nothing is shared)."""
+    if mine is None or theirs is None or not mine.unit == theirs.unit == Unit.FRACTION:
+        return None
+    return Fraction(mine.value) / (Fraction(mine.value) + Fraction(theirs.value))
 
 
 def same_maps(drawn: View, view: View) -> bool:

@@ -1,5 +1,7 @@
 """W1, dW1 and A1 over the iterations, as strips: a column per iteration, a row per bin of
-values (highest on top), each cell's shade the share of the array's entries in that bin."""
+values (highest on top), each cell's shade the share of the array's entries in that bin. A1's
+outer rows, for tanh and sigmoid, are g's flat ends (tui/session/distributions.py): marked
+"flat", with the share saturated at the latest iteration in A1's title."""
 
 from __future__ import annotations
 
@@ -32,10 +34,12 @@ def distributions_content(distributions: Distributions) -> Content:
         bins = strip.counts.shape[0]
         for row in range(bins - 1, -1, -1):
             cells = "".join(shade(int(c), strip.entries) for c in strip.counts[row])
-            edge = (
-                f"{strip.high:+.2g}" if row == bins - 1 else f"{strip.low:+.2g}" if row == 0 else ""
+            edge = _edge(strip, row)
+            # g's flat ends in the warning colour: saturation is what they are there to show
+            flat = strip.flat_beyond is not None and row in (0, bins - 1)
+            lines.append(
+                Content.styled(cells, "$warning" if flat else "$primary") + Content(f" {edge}")
             )
-            lines.append(Content.styled(cells, "$primary") + Content(f" {edge}"))
         lines.append(Content(""))
     first, last = int(distributions.iterations[0]), int(distributions.iterations[-1])
     axis = f"iteration {first}"
@@ -47,10 +51,22 @@ def distributions_content(distributions: Distributions) -> Content:
     return Content("\n").join(lines)
 
 
+def _edge(strip: ValueStrip, row: int) -> str:
+    """What a row's right end says: the strip's top and bottom values, or where g is flat."""
+    top = row == strip.counts.shape[0] - 1
+    if row not in (0, strip.counts.shape[0] - 1):
+        return ""
+    if strip.flat_beyond is not None:  # short: 80 columns leave a label 11 cells
+        return f"flat z{'>' if top else '<'}{strip.flat_beyond if top else -strip.flat_beyond:+g}"
+    return f"{strip.high if top else strip.low:+.2g}"
+
+
 def _title(strip: ValueStrip) -> Content:
-    return Content.styled(strip.name, "bold") + Content.styled(
-        f" · {strip.entries} entries, from {strip.low:+.3g} to {strip.high:+.3g}", "$text-muted"
-    )
+    about = f" · {strip.entries} entries, from {strip.low:+.3g} to {strip.high:+.3g}"
+    saturation = strip.saturation()
+    if saturation is not None:
+        about += f" · saturated (g flat) at the latest: {100 * saturation[-1]:.1f}%"
+    return Content.styled(strip.name, "bold") + Content.styled(about, "$text-muted")
 
 
 class DistributionsScreen(Dialog[None]):
