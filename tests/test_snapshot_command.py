@@ -104,6 +104,7 @@ async def test_a_lesson_beat_entered_before_the_app_starts_is_not_entered_again(
     [
         (["--beat", "2"], "--beat 2 needs --lesson NAME"),
         (["--lesson", "9", "--beat", "7"], "--beat 7: 'Zero initialization' has 4 beats: give 1–4"),
+        (["--lesson", "9", "--beat", "0"], "--beat 0: 'Zero initialization' has 4 beats: give 1–4"),
         (["--lesson", "no-such-lesson"], "no-such-lesson"),
         (["--iteration", "-1"], "--iteration -1: give 0–9999"),
         (["--iterations", "50", "--iteration", "50"], "--iteration 50: give 0–49"),

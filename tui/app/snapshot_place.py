@@ -39,7 +39,8 @@ def placed_app(config: RunConfig, place: Place):
                 f"--lesson {place.lesson} plays the lesson's own setup: leave out --data, "
                 "--hidden and the other setup options"
             )
-        player = _lesson_at(place.lesson, place.beat or 1, watches)
+        beat = 1 if place.beat is None else place.beat  # 0 is a bad beat, not the first
+        player = _lesson_at(place.lesson, beat, watches)
         session, app = player.session, StepnetApp(player.session, lesson=player)
     else:
         session = Session(config, watches=watches)
