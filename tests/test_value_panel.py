@@ -9,6 +9,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from app_helpers import WIDE, new_app, panel_text
 from engine_fixtures import ACTIVATION_NAMES, flower
 from rich.console import Console
 from textual.app import App, ComposeResult
@@ -16,7 +17,7 @@ from textual.widgets import Digits
 
 from engine.config import RunConfig
 from engine.one_example import EXAMPLE_STEPS, GRADIENT_STEPS, UPDATE_STEPS, hidden_slope
-from engine.steps import STEP_NAMES, STEPS_PER_ITERATION
+from engine.steps import STEP_NAMES, STEPS, STEPS_PER_ITERATION
 from tui.app.panels.value.details_layout import window
 from tui.app.panels.value.matrix_view import (
     COLUMN_MARK,
@@ -35,7 +36,7 @@ from tui.app.panels.value.value_details import (
     gradient_entry,
     update_parts,
 )
-from tui.app.panels.value.value_panel import ValuePanel
+from tui.app.panels.value.value_panel import HINT, ValuePanel
 from tui.session.formatting import number, uses_scientific
 from tui.session.view import View, take_view
 
@@ -566,6 +567,21 @@ async def test_panel_before_the_first_step_and_at_the_cost():
         assert app.query_one(Digits).value == f"{cost.event.value:.6f}"
         assert not app.query_one(MatrixView).display
         assert "J = (1/m)·Σᵢ L(i)" in screen_text(app)
+
+
+async def test_the_hint_before_the_first_step_reads_whole_in_the_wide_layout():
+    # at 120x40 the value panel is 52 cells wide: the hint was cut at "compute the firs…"
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        header = app.screen.query_one("#value-header")
+        lines = [header.render_line(y).text.strip() for y in range(header.size.height)]
+        assert " ".join(lines) == HINT.format(formula=STEPS[0].formula)
+        assert not any("…" in line for line in lines)
+        await pilot.press("n")
+        await pilot.pause()
+        assert panel_text(app, "#value-header").startswith("Z[1]  (4, 400)")
+        assert header.styles.text_wrap == "nowrap"  # a step's header is cut, not wrapped
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

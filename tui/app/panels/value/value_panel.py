@@ -75,6 +75,10 @@ class ValuePanel(Panel, Widget):
     ValuePanel #value-details {
         width: 1fr;
     }
+    /* the hint before the first step is a sentence to read whole, not a header to cut */
+    ValuePanel.-empty > #value-header {
+        text-wrap: wrap;
+    }
     ValuePanel.-cost > #value-cost {
         display: block;
     }
