@@ -186,3 +186,28 @@ async def test_r_in_the_first_read_waits_for_the_first_beat_instead_of_racing_it
         await settle(app, pilot)
         assert app.lesson.outcome.holds
         assert not any(worker.is_cancelled for worker in app.workers)
+
+
+def _screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def test_at_80x24_the_notes_scroll_to_the_end_of_a_sweep_table_with_page_keys():
+    # the lesson tab holds 9 lines: lesson 11's table of 7 sizes showed its n_h = 1 row only
+    app = lesson_app("hidden-layer-size")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        notes = app.screen.query_one("#lesson")
+        assert notes.has_focus and notes.max_scroll_y > 0
+        last_row = "        50    90.25%   +0.1762"
+        assert last_row in panel_text(app, "#lesson")
+        assert not any(last_row in line for line in _screen_lines(app))
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        lines = _screen_lines(app)
+        assert any(last_row in line for line in lines)
+        assert any("beat 1/3 · > next · < back" in line for line in lines)  # the border stays
+        await pilot.press("greater_than_sign")  # a new beat is read from its start
+        await settle(app, pilot)
+        assert notes.scroll_y == 0
+        assert any("Larger models fit the training set" in line for line in _screen_lines(app))

@@ -251,7 +251,11 @@ class StepnetApp(KeysInOrder, App):
             if self.session.selection is not None:
                 panel.cursor = self.session.selection
         if self.lesson is not None and self.layout_mode == "compact":
-            return  # focus would open the value tab over the lesson's notes
+            # focus on the matrix would open the value tab over the lesson's notes; on the
+            # notes, the arrow and page keys scroll them
+            for notes in self.main_screen.query(LessonPanel).results():
+                notes.focus()
+            return
         for matrix in self.main_screen.query("#value-matrix").results():
             matrix.focus()
 

@@ -1,9 +1,16 @@
-"""The lesson's notes beside the panels: the beat's text, what it points at, and its claims."""
+"""The lesson's notes beside the panels: the beat's text, what it points at, and its claims.
+
+The notes scroll inside their border: at 80×24 the lesson tab holds 9 lines, and lesson 11's
+sweep table showed its first row only, with no key or wheel to reach the rest. The border, with
+the beat's place and `> next`, stays in sight while they scroll.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -23,17 +30,30 @@ class LessonView:
     score: Score | None  # None when the lesson has no quiz
 
 
-class LessonPanel(Static):
+class LessonPanel(VerticalScroll):
     DEFAULT_CSS = """
-    LessonPanel { height: auto; max-height: 16; }
+    LessonPanel { height: auto; max-height: 16; scrollbar-size-vertical: 1; }
+    LessonPanel > #lesson-notes { width: 1fr; }
     """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lesson-notes")
+
+    @property
+    def content(self) -> Content:
+        """What the notes say now, scrolled into sight or not."""
+        return self.query_one("#lesson-notes", Static).content
 
     def show_lesson(self, view: LessonView) -> None:
         lesson = view.lesson
         self.border_title = f"lesson: {lesson.title}"
         self.border_subtitle = f"beat {view.index + 1}/{len(lesson.beats)} · > next · < back"
+        notes = self.query_one("#lesson-notes", Static)
+        text = lesson_content(view)
+        if notes.content != text:  # a new beat, or its outcome: read from its start
+            self.scroll_home(animate=False)
         # a beat's text wraps to a height of its own: always lay out again (beats are rare)
-        self.update(lesson_content(view))
+        notes.update(text)
 
 
 def lesson_content(view: LessonView) -> Content:
