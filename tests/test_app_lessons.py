@@ -211,3 +211,18 @@ async def test_at_80x24_the_notes_scroll_to_the_end_of_a_sweep_table_with_page_k
         await settle(app, pilot)
         assert notes.scroll_y == 0
         assert any("Larger models fit the training set" in line for line in _screen_lines(app))
+
+
+async def test_in_a_lessons_tabs_the_arrow_keys_work_in_the_tab_shown():
+    # the value tab's arrows moved nothing in a lesson: the matrix was never given the focus
+    app = lesson_app("zero-initialization")
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t", "down", "right")
+        await pilot.pause()
+        assert app.screen.query_one("#tabs").active == "tab-value"
+        assert app.screen.query_one("#value").cursor == (1, 1)
+        await pilot.press("T")
+        await pilot.pause()
+        assert app.screen.query_one("#tabs").active == "tab-lesson"
+        assert app.screen.query_one("#lesson").has_focus

@@ -256,6 +256,9 @@ class StepnetApp(KeysInOrder, App):
             for notes in self.main_screen.query(LessonPanel).results():
                 notes.focus()
             return
+        self._focus_value_matrix()
+
+    def _focus_value_matrix(self) -> None:
         for matrix in self.main_screen.query("#value-matrix").results():
             matrix.focus()
 
@@ -665,9 +668,12 @@ class StepnetApp(KeysInOrder, App):
         panes = [pane.id for pane in tabs.query(TabPane).results() if pane.id]
         tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
         # focus left in the pane now hidden would bring that pane back (a TabPane's focus
-        # activates it): the value tab's arrow keys move its cursor, elsewhere they go to the tabs
+        # activates it): the value tab's arrow keys move its cursor (in a lesson too), the
+        # lesson tab's scroll its notes, elsewhere they go to the tabs
         if tabs.active == "tab-value":
-            self._focus_matrix()
+            self._focus_value_matrix()
+        elif tabs.active == "tab-lesson":
+            tabs.query_one(LessonPanel).focus()
         else:
             tabs.query_one(Tabs).focus()
 
