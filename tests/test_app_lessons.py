@@ -41,14 +41,22 @@ async def test_greater_and_less_than_move_between_beats_and_replay_exactly():
         assert (app.session.stepper.ws.theta == theta).all()
 
 
-async def test_outside_a_lesson_the_beat_keys_do_nothing():
+async def test_outside_a_lesson_the_beat_keys_say_where_they_work_and_change_nothing():
     from app_helpers import new_app
 
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
         await pilot.press("greater_than_sign", "less_than_sign")
+        await pilot.pause()
         assert app.session.stepper.cursor == 0
         assert not app.query("#lesson")
+        told = app.messages.entries[-1].text
+        assert (
+            told == "> and < move between a lesson's beats: stepnet lessons lists them, "
+            "stepnet lesson NAME opens one"
+        )
+        footer = {key.action for key in app.screen.query("FooterKey").results()}
+        assert "next_beat" not in footer and "step" in footer  # offered in a lesson alone
 
 
 async def test_a_quiz_step_asks_first_then_reveals_and_scores():

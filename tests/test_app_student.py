@@ -365,15 +365,18 @@ async def test_y_on_theirs_that_raises_says_so_and_draws_the_engines_alone():
         )
 
 
-async def test_y_is_not_offered_without_student():
+async def test_y_without_student_says_where_it_works_and_is_not_offered():
     from app_helpers import new_app
 
     app = new_app()
     async with app.run_test(size=WIDE) as pilot:
-        assert app.check_action("train_yours", ()) is False  # hidden: nothing of theirs to train
         await pilot.press("y")
         await pilot.pause()
-        assert app.session.message == "" and app.view.iteration == 0
+        assert app.view.iteration == 0 and app.session.stepper.cursor == 0
+        told = app.messages.entries[-1].text
+        assert told == "y trains on your own functions: start stepnet --student FILE.py"
+        offered = [command.help for command in app.get_system_commands(app.screen)]
+        assert not any("With --student" in text for text in offered)  # nothing of theirs here
 
 
 def test_snapshot_of_theirs_trained_beside_the_engines_cost_curve(snap_compare):

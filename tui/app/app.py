@@ -86,6 +86,17 @@ WHILE_RUNNING = {
     *("command_palette", "next_unit", "clear_unit"),  # the unit followed is the screen's alone
 }
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
+# where a command of a lesson's or of stepnet --student's works: its key says so elsewhere,
+# rather than doing nothing (the footer and the palette leave it out there)
+BEATS_ELSEWHERE = (
+    "> and < move between a lesson's beats: stepnet lessons lists them, "
+    "stepnet lesson NAME opens one"
+)
+ELSEWHERE = {
+    "next_beat": BEATS_ELSEWHERE,
+    "previous_beat": BEATS_ELSEWHERE,
+    "train_yours": "y trains on your own functions: start stepnet --student FILE.py",
+}
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
 
@@ -135,6 +146,7 @@ class StepnetApp(KeysInOrder, App):
     # most keys off meanwhile; the footer is not redrawn to grey them out, because that redraw
     # alone costs a short run a tenth of its speed
     running: reactive[bool] = reactive(False)
+    trains_yours = False  # y trains the learner's functions in stepnet --student's app alone
 
     def __init__(self, session: Session, lesson: LessonPlayer | None = None) -> None:
         super().__init__()
@@ -315,13 +327,23 @@ class StepnetApp(KeysInOrder, App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.dialog_on_top() and action in COMMAND_ACTIONS:
             return False  # keys typed into a dialog are the dialog's (the bindings are priority)
+        if self._elsewhere(action):
+            return True  # its key says where it works (RankedFooter leaves it out)
         return self._applies_now(action)
 
+    def _elsewhere(self, action: str) -> bool:
+        """Whether `action` belongs to a lesson or to stepnet --student, and this is neither."""
+        if action in LESSON_ACTIONS:
+            return self.lesson is None
+        return action == "train_yours" and not self.trains_yours
+
+    def footer_offers(self, action: str) -> bool:
+        """Whether the footer shows `action`'s key: not where it only says where it works."""
+        return not self._elsewhere(action)
+
     def _applies_now(self, action: str) -> bool | None:
-        if action in LESSON_ACTIONS and self.lesson is None:
-            return False  # not in a lesson: hidden
-        if not hasattr(self, f"action_{action}"):
-            return False  # a command of another app's (stepnet --student's y): hidden
+        if self._elsewhere(action):
+            return False  # not offered here: out of the palette
         if self.running and action not in WHILE_RUNNING:
             return None  # refused: stepping would race the run's worker
         if self.entering_beat and action == "run":
@@ -434,15 +456,24 @@ class StepnetApp(KeysInOrder, App):
         self.running = False
         self.refresh_from_session()
 
+    def action_train_yours(self) -> None:
+        self._tell(ELSEWHERE["train_yours"])  # stepnet --student's app trains them
+
     # ---- lessons
 
     def action_next_beat(self) -> None:
+        if self.lesson is None:
+            self._tell(ELSEWHERE["next_beat"])
+            return
         if self.lesson.index + 1 >= len(self.lesson.lesson.beats):
             self._tell("this is the lesson's last beat: < goes back, q quits")
             return
         self._enter_beat(self.lesson.index + 1)
 
     def action_previous_beat(self) -> None:
+        if self.lesson is None:
+            self._tell(ELSEWHERE["previous_beat"])
+            return
         if self.lesson.index == 0:
             self._tell("this is the lesson's first beat")
             return

@@ -47,6 +47,8 @@ class RankedFooter(Footer):
         widgets = list(super().compose())
         palette = [w for w in widgets if w.has_class("-command-palette")]
         keys = [w for w in widgets if isinstance(w, FooterKey) and w not in palette]
+        # a lesson's key outside a lesson acts, to say where it works, but is not offered here
+        keys = [key for key in keys if self.app.footer_offers(key.action)]
         self._composed = self._shows()
         keys = kept(keys, self.app.size.width - sum(map(key_width, palette)))
         self.styles.grid_size_columns = len(keys)

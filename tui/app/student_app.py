@@ -108,6 +108,8 @@ class YoursTrained(Message):
 
 
 class StudentApp(StepnetApp):
+    trains_yours = True
+
     def __init__(self, session: Session, student: str | Path) -> None:
         super().__init__(session)
         self.student = Path(student)
