@@ -50,10 +50,9 @@ async def test_outside_a_lesson_the_beat_keys_say_where_they_work_and_change_not
         await pilot.pause()
         assert app.session.stepper.cursor == 0
         assert not app.query("#lesson")
-        told = app.messages.entries[-1].text
+        assert app.messages.entries[-1].text == "not in a lesson: stepnet lesson NAME opens one"
         assert (
-            told == "> and < move between a lesson's beats: stepnet lessons lists them, "
-            "stepnet lesson NAME opens one"
+            "stepnet lesson NAME opens one" in app.screen.query_one("#status").render_line(1).text
         )
         footer = {key.action for key in app.screen.query("FooterKey").results()}
         assert "next_beat" not in footer and "step" in footer  # offered in a lesson alone

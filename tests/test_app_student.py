@@ -374,7 +374,8 @@ async def test_y_without_student_says_where_it_works_and_is_not_offered():
         await pilot.pause()
         assert app.view.iteration == 0 and app.session.stepper.cursor == 0
         told = app.messages.entries[-1].text
-        assert told == "y trains on your own functions: start stepnet --student FILE.py"
+        assert told == "y trains yours: start stepnet --student FILE.py"
+        assert told in app.screen.query_one("#status").render_line(1).text  # read whole
         offered = [command.help for command in app.get_system_commands(app.screen)]
         assert not any("With --student" in text for text in offered)  # nothing of theirs here
 

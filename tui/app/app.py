@@ -88,14 +88,11 @@ WHILE_RUNNING = {
 LESSON_ACTIONS = {"next_beat", "previous_beat"}
 # where a command of a lesson's or of stepnet --student's works: its key says so elsewhere,
 # rather than doing nothing (the footer and the palette leave it out there)
-BEATS_ELSEWHERE = (
-    "> and < move between a lesson's beats: stepnet lessons lists them, "
-    "stepnet lesson NAME opens one"
-)
+# (short: after the settings, the status line has about 58 cells left at 120 columns)
 ELSEWHERE = {
-    "next_beat": BEATS_ELSEWHERE,
-    "previous_beat": BEATS_ELSEWHERE,
-    "train_yours": "y trains on your own functions: start stepnet --student FILE.py",
+    "next_beat": "not in a lesson: stepnet lesson NAME opens one",
+    "previous_beat": "not in a lesson: stepnet lesson NAME opens one",
+    "train_yours": "y trains yours: start stepnet --student FILE.py",
 }
 COMMAND_ACTIONS = {command.action.partition("(")[0] for command in COMMANDS}
 
