@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.content import Content
 
 from tui.app.panels.value.details_layout import MUTED
+from tui.session.formatting import non_finite
 from tui.session.view import View
 
 
@@ -71,7 +72,8 @@ def trained_status_content(trained: TrainedOnYours, view: View) -> Content:
 
 
 def _cost(J: float) -> str:
-    return f"{J:.6f}"
+    # spelled as the cost panel beside it spells it: "J NaN" there read "J nan" here
+    return f"{J:.6f}" if np.isfinite(J) else non_finite(J)
 
 
 def trained_details(trained: TrainedOnYours) -> Text:
