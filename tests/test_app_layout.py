@@ -258,3 +258,15 @@ async def test_no_operator_stands_before_a_signed_number_in_the_example_forms():
             assert not [line for line in lines if re.search(r"[+−] [+-]\d", line)], (
                 app.view.event.name
             )
+
+
+async def test_the_networks_legend_for_identical_units_is_read_whole_in_the_wide_layout():
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("z", "n")  # zero initialization: every hidden unit is A
+        await pilot.pause()
+        network = app.screen.query_one("#network")
+        lines = [network.render_line(y).text for y in range(network.size.height)]
+        assert "a4[1] A" in "".join(lines)
+        legend = [line for line in lines if "same letter" in line]
+        assert [line.strip() for line in legend] == ["same letter: identical"]  # not cut

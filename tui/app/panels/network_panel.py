@@ -78,7 +78,8 @@ def network_markup(view: View) -> Content:
     lines.append(_shapes(view, ("W1", "b1"), hidden_style))
     lines.append(_shapes(view, ("W2", "b2"), output_style))
     if marks:
-        lines.append(Content.from_markup("[$text-muted]same letter: identical units[/]"))
+        # 22 cells: the wide layout's network column holds 24 ("… identical units" was cut)
+        lines.append(Content.from_markup("[$text-muted]same letter: identical[/]"))
     return Content("\n").join(lines)
 
 
