@@ -465,3 +465,22 @@ async def test_at_the_smallest_side_by_side_size_the_maps_keep_their_row():
         assert units.display and units.outer_size.height == 2 + 1 + MIN_MAP[1]
         assert units.layout_shown.shown == 4
         assert_maps_drawn(app)
+
+
+async def test_the_words_of_u_name_the_marks_the_panels_draw_and_are_read_whole():
+    # the status line and the help said ▸ marks W[2]'s column too; the panels draw ▾ there
+    from tui.app.commands import COMMANDS
+
+    app = new_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("n", "n", "n", "n", "n", "n", "n", "u", "u", "u")  # at dW2, a3
+        await pilot.pause()
+        matrix = app.screen.query_one("#value-matrix", MatrixView)
+        assert app.view.event.name == "dW2" and marks_in(matrix) == ([], ["a3"])
+        assert marks_shown(app) == ("a3", True) and MARK == ROW_MARK
+        status = app.screen.query_one("#status").render_line(1).text
+        words = f"following unit a3: {ROW_MARK} marks it; {COLUMN_MARK} in W[2], dW[2]"
+        assert status.rstrip().endswith(words)  # whole, not cut
+        (help_text,) = [command.help for command in COMMANDS if command.keys == "u"]
+        assert f"{ROW_MARK} marks its map, its node in the network and its row" in help_text
+        assert f"{COLUMN_MARK} its column in W[2] and dW[2]" in help_text

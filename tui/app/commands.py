@@ -163,8 +163,8 @@ COMMANDS: tuple[Command, ...] = (
         "u",
         "next_unit",
         "unit",
-        "Follow the next hidden unit (after the last, none): ▸ marks its map among the unit "
-        "maps and its row (W[2]'s column) in the matrices.",
+        "Follow the next hidden unit (after the last, none): ▸ marks its map, its node in the "
+        "network and its row in the matrices, ▾ its column in W[2] and dW[2].",
         in_footer=False,
     ),
     Command(

@@ -72,7 +72,6 @@ _COLUMNS = ", ".join(SYMBOLS[name] for name in SHAPES if hidden_axis(name) == 1)
 def unit_message(unit: int | None) -> str:
     if unit is None:
         return "no hidden unit followed (u follows a1)"
-    return (
-        f"following unit a{unit + 1}: ▸ marks its map and its row in the matrices "
-        f"(its column in {_COLUMNS}) · u next · U none"
-    )
+    # ▸ marks the unit's map, node and rows, ▾ its column: "(its column in W[2], dW[2])" after
+    # "▸ marks … its row" read as ▸ there too; short enough to be read whole at 120 columns
+    return f"following unit a{unit + 1}: ▸ marks it; ▾ in {_COLUMNS}"
