@@ -152,4 +152,4 @@ async def test_e_on_a_watch_edits_it_and_the_watch_panel_follows():
         assert said(app).startswith("watch abs(dW1).max() + 1 kept: ")
         await pilot.press("escape")
         await pilot.pause()
-        assert panel_text(app, "#watches").startswith("abs(dW1).max() + 1 = ")
+        assert panel_text(app, "#watches").startswith("abs(dW1).max() + 1: dW1 is not")

@@ -67,10 +67,12 @@ def _lines(view: View, width: int, expand: bool) -> list[Content]:
         style = "" if value.ok else ("$text-muted" if value.pending else "$error")
         earlier = _earlier(line, view.cursor)
         current, before = _written(line, earlier)
-        head = f"{line.text} = "
+        # a reason is no value: "cost = cost is not computed yet" read as if it were one
+        joint = " = " if value.ok else ": "
+        head = f"{line.text}{joint}"
         for n, text in enumerate(_wrapped(head, current, width if expand else NO_WIDTH)):
             if n == 0:
-                lines.append(Content.styled(line.text, "bold") + Content(" = "))
+                lines.append(Content.styled(line.text, "bold") + Content(joint))
                 lines[-1] += Content.styled(text[len(head) :], style)
             else:
                 lines.append(Content.styled(text, style))
