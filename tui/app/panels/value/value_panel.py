@@ -102,6 +102,9 @@ class ValuePanel(Panel, Widget):
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        # nothing to show yet, as at the start of a run: styled so from the first, since
+        # show() making it so later restyles the panel and all it holds
+        self.add_class("-empty", update=False)
         self._view: View | None = None
         self._selection = Selection()
         self._cursor = (0, 0)
