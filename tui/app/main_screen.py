@@ -1,6 +1,6 @@
 """The screen the panels live on: Textual's, without the work its first showing does twice.
 
-Before the first screen, Textual (8.2) laid the panels out four times and drew the whole
+Before the first screen, Textual (8.2) laid the panels out six times and drew the whole
 screen twice, sending it twice over the wire:
 - on the screen's first resume it restyles every node, which were all styled as they mounted a
   moment before; the restyle also tells every strip panel its style changed, so the boundary,
@@ -12,8 +12,9 @@ screen twice, sending it twice over the wire:
 - the app passes the screen every resize it is told of, also one of the size the screen has
   already (the size the terminal reported at the start, then the driver's own report of it),
   and each lays the whole screen out again.
-Here the first resume keeps the styles and the one whole drawing, and a resize to the size the
-screen has already is dropped. Any later resume (a dialog closing, say) is Textual's own.
+Here the first resume keeps the styles and the one whole drawing, the requests that drawing
+holds already are dropped, and so is a resize to the size the screen has. Any later resume (a
+dialog closing, say) is Textual's own.
 """
 
 from __future__ import annotations
