@@ -1,6 +1,5 @@
-"""The first screen is laid out and drawn once (tui/app/main_screen.py, strip_panel.py), its
-footer composed once (ranked_footer.py): every byte of it is sent to a served student, and a
-class's start is mostly this drawing."""
+"""The first screen is laid out and drawn once (tui/app/main_screen.py, strip_panel.py): every
+byte of it is sent to a served student, and a class's start is mostly this drawing."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from tui.app.panels.boundary_panel import BoundaryPanel
 from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.unit_maps_panel import UnitMapsPanel
 from tui.app.panels.value.value_panel import ValuePanel
-from tui.app.ranked_footer import RankedFooter
 
 
 @pytest.fixture
@@ -37,7 +35,6 @@ def drawn(monkeypatch) -> Counter:
     counting(Compositor, "render_full_update", lambda _: "whole screens")
     for panel in (BoundaryPanel, UnitMapsPanel, CostPanel):
         counting(panel, "_render_strips", type)
-    counting(RankedFooter, "compose", lambda _: "footers composed")
     counting(ValuePanel, "update_node_styles", lambda _: "value panels restyled")
     return counts
 
@@ -53,11 +50,11 @@ async def test_the_first_screen_is_drawn_whole_once_and_each_picture_once(drawn)
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert drawn["whole screens"] == 1
-        # the first layout, and one for what the formula panel redraws for the width it was
-        # given (its shape equation); Textual's own start made six
-        assert drawn["layouts"] <= 2
+        # the first layout, one for the footer's keys (Textual's footer composes them once
+        # the screen tells it its bindings) and one for what the formula panel redraws for
+        # the width it was given (its shape equation); Textual's own start made six
+        assert drawn["layouts"] <= 3
         assert drawn[BoundaryPanel] == drawn[UnitMapsPanel] == drawn[CostPanel] == 1
-        assert drawn["footers composed"] == 1
         assert drawn["value panels restyled"] == 0
         lines = screen_lines(app)
         assert any("Z[1] = W[1]" in line for line in lines)

@@ -420,12 +420,6 @@ class StepnetApp(KeysInOrder, App):
         if self.running:
             self.show_view(message.view)
 
-    def watch_running(self, running: bool) -> None:
-        # a footer composed while the session was taken (a lesson's first beat entered as the
-        # app starts) greyed its keys out: once it is free, the footer shows them as they are
-        if not running:
-            self.refresh_bindings()
-
     def on_run_finished(self, message: RunFinished) -> None:
         self.running = False
         self.refresh_from_session()

@@ -9,8 +9,7 @@ Textual recomposes the footer whenever the bindings may have changed (a focus mo
 pushed) and we do on each resize: before the first screen it was composed with its keys three
 times, and each key mounted restyled itself twice more (Textual's FooterKey starts compact,
 then is told it is not). It recomposes only when what it would show has changed, and each key
-starts as it will stay; together a fifth of the Python calls of a served session's start. It
-is composed with its keys as it mounts, so they are in the first screen's one layout.
+starts as it will stay; together a fifth of the Python calls of a served session's start.
 """
 
 from __future__ import annotations
@@ -43,13 +42,6 @@ def kept(keys: list[FooterKey], room: int) -> list[FooterKey]:
 
 class RankedFooter(Footer):
     _composed: tuple = ()  # what the keys shown were composed from (see `_shows`)
-
-    def __init__(self) -> None:
-        super().__init__()
-        # Textual's footer composes empty, then again with its keys once the screen first
-        # tells it its bindings: laid out and drawn a second time, after the first screen.
-        # The screen's bindings are there as the footer mounts: it is composed with them
-        self.set_reactive(Footer._bindings_ready, True)
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
