@@ -4,12 +4,14 @@ save and resume, watches and breakpoints."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import time
 
 import numpy as np
 import pytest
 from app_helpers import SMALL, WIDE, lesson_app, new_app, panel_text, settle_layout
+from rich.style import Style
 from textual import events
 
 from engine.steps import STEPS, STEPS_PER_ITERATION
@@ -296,6 +298,15 @@ async def test_no_color_renders_without_crashing(monkeypatch):
         assert app.is_running
 
 
+def forget_rendered_codes() -> None:
+    """Rich and Textual keep a style's escape codes on the style (`_ansi`), whatever colour
+    system they were made for, and styles are shared: a truecolor render earlier in this test
+    process would be sent again as it was. A real app has one colour system all its life."""
+    for thing in gc.get_objects():
+        if isinstance(thing, Style):
+            thing._ansi = None
+
+
 @pytest.mark.parametrize(
     ("color_system", "refused"),
     [("standard", ("38;5;", "48;5;", "38;2;", "48;2;")), ("256", ("38;2;", "48;2;"))],
@@ -308,6 +319,7 @@ async def test_16_and_256_colour_terminals_get_only_their_colours(
     from textual._compositor import CompositorUpdate
 
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", color_system)
+    forget_rendered_codes()
     app = new_app()
     sent: list[str] = []
     original = app._display

@@ -33,6 +33,7 @@ from tui.app import colour_depth
 from tui.app.commands import COMMANDS, bindings
 from tui.app.crash import write_crash_log
 from tui.app.keys_in_order import KeysInOrder
+from tui.app.main_screen import MainScreen
 from tui.app.panels.cost_panel import CostPanel
 from tui.app.panels.lesson_panel import LessonPanel, LessonView
 from tui.app.panels.placement import (
@@ -175,6 +176,9 @@ class StepnetApp(KeysInOrder, App):
         return self._session if self.lesson is None else self.lesson.session
 
     # ---- layout
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")  # Textual's default screen's id
 
     @property
     def main_screen(self) -> Screen:

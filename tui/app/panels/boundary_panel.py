@@ -146,6 +146,9 @@ class BoundaryPanel(StripPanel):
         width, height = self.size
         if width <= 0 or height <= 0:
             return []
+        # the title fits the width: drawn before the border (StripPanel.render_lines), the
+        # first screen has the one that fits rather than the one show() chose with no width
+        self._update_title()
         view = self._view
         if view is None:
             return self._message(NO_VIEW, width, height)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -14,6 +15,11 @@ class StripPanel(Panel, Widget):
     the size or the theme changes."""
 
     _strips: list[Strip] | None = None
+    _drawn_size: Size | None = None  # the size the strips were drawn for
+
+    def _draw(self) -> list[Strip]:
+        self._drawn_size = self.size
+        return self._render_strips()
 
     def _render_strips(self) -> list[Strip]:
         raise NotImplementedError
@@ -25,19 +31,28 @@ class StripPanel(Panel, Widget):
             self._strips = None  # drawn when the layout gives the panel a size
             self.refresh()
             return
-        strips = self._render_strips()
+        strips = self._draw()
         if strips != self._strips:
             self._strips = strips
             self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # a picture may set the panel's titles as it is drawn (the unit maps' legend, which
+        # needs the maps' scale): drawn first, before Textual reads the titles for the border
+        if self._strips is None:
+            self._strips = self._draw()
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         if self._strips is None:
-            self._strips = self._render_strips()
+            self._strips = self._draw()
         if 0 <= y < len(self._strips):
             return self._strips[y]
         return Strip.blank(self.size.width, self.rich_style)
 
     def on_resize(self, event: events.Resize) -> None:
+        if self._strips is not None and self._drawn_size == self.size:
+            return  # drawn for this size already: by the first screen, as the layout gave it
         self._strips = None
         self.refresh()
 

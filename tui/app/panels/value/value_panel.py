@@ -106,10 +106,14 @@ class ValuePanel(Panel, Widget):
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        # nothing to show yet, as at the start of a run: styled so from the first, since
+        # show() making it so later restyles the panel and all it holds
+        self.add_class("-empty", update=False)
         self._view: View | None = None
         self._selection = Selection()
         self._cursor = (0, 0)
         self._pending: tuple[int, int] | None = None  # a cursor set before a matrix was shown
+        self._header_shown: tuple | None = None  # the header's text, spans and style now
         # more to say under the details of a View (stepnet --student: the learner's value)
         self.extra_details: Callable[[View], RenderableType | None] | None = None
 
@@ -239,7 +243,11 @@ class ValuePanel(Panel, Widget):
         if self._view is None or not self.is_mounted:
             return
         header = self.query_one("#value-header", Static)
-        header.update(self._header(self._view))
+        text = self._header(self._view)
+        shown = (text.plain, text.spans, text.style)
+        if shown != self._header_shown:  # the same text again (a resize's) would lay out again
+            self._header_shown = shown
+            header.update(text)
         scale = self.query_one(MatrixView).scale
         header.tooltip = (
             "Colour: the sign's hue (+ and − are also written out), shaded in four steps by "
