@@ -328,7 +328,9 @@ async def test_y_on_theirs_that_blows_up_draws_theirs_until_it_stops_and_says_wh
         status = panel_text(app, "#status")
         assert "your cost is not finite at iteration 2" in status
         # the panels draw where theirs stopped: the start of iteration 2, after two updates
-        assert status.startswith("yours: trained 3 iterations from iteration 0 · J NaN (the ")
+        assert status.startswith(
+            "yours: trained 3 iterations, 2 updates from iteration 0 · J NaN (the "
+        )
         assert "J yours    NaN" in panel_text(app, "#steps")
         assert cost_chart(app)[0].startswith("J NaN")  # the cost panel spells it alike
         assert "iteration 2" in panel_text(app, "#formula").splitlines()[0]

@@ -52,8 +52,11 @@ def trained_status_content(trained: TrainedOnYours, view: View) -> Content:
     """Two lines, as the status bar's own: the numbers, then what is on screen and the settings."""
     config = view.config
     n = len(trained.theirs)
+    # a training that stopped (a cost not finite) computed its last cost but not its update:
+    # the panels, which say "after k updates", show the parameters before that update
+    stopped = f", {trained.updates} updates" if trained.updates < n else ""
     numbers = (
-        f"yours: trained {n} iterations from iteration {trained.first_iteration} · "
+        f"yours: trained {n} iterations{stopped} from iteration {trained.first_iteration} · "
         f"J {_cost(trained.theirs[-1])} (the engine's {_cost(trained.engines[n - 1])})"
     )
     if trained.view is not None:

@@ -53,7 +53,7 @@ def watch_content(view: View, width: int = NO_WIDTH, room: int = NO_WIDTH) -> Co
     """Every watch with the lines it needs; where they would pass `room` lines, a value each
     on one line (cut at the edge), as many watches in sight as can be."""
     if not view.watches:
-        return Content.from_markup("[$text-muted]w adds a watch, e.g. abs(dW1).max()[/]")
+        return Content.from_markup("[$text-muted]w adds a watch: abs(dW1).max()[/]")
     lines = _lines(view, width, expand=True)
     if len(lines) > room:
         lines = _lines(view, width, expand=False)
