@@ -59,4 +59,13 @@ class DismissOnce:
 
 
 class Dialog(DismissOnce, ModalScreen[Answer], Generic[Answer]):
-    pass
+    # Every dialog draws its content in one box, centred: each gives only the box's width (and
+    # a max-height where it scrolls). `> Widget` names two types, so it outranks the box
+    # widget's own defaults (VerticalScroll's height: 1fr) as the dialogs' own rules did.
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Widget {
+        max-width: 100%; height: auto;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """

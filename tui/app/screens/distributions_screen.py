@@ -73,10 +73,8 @@ class DistributionsScreen(Dialog[None]):
     CLOSING_KEYS = frozenset({"escape", "q", "d"})
     BINDINGS = [Binding("escape,q,d", "dismiss", "close", id="close-distributions")]
     DEFAULT_CSS = """
-    DistributionsScreen { align: center middle; }
     DistributionsScreen > VerticalScroll {
-        width: auto; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: auto; max-height: 100%;
     }
     DistributionsScreen Static { width: auto; }
     """

@@ -29,10 +29,8 @@ class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close", id="close-help")]
     CLOSING_KEYS = frozenset({"escape", "question_mark", "q"})
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 84; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: 84; max-height: 100%;
     }
     """
 

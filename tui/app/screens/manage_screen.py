@@ -73,10 +73,8 @@ class ManageScreen(Dialog[None]):
     ]
     CLOSING_KEYS = frozenset({"escape", "K"}) | OPENS_PROMPT
     DEFAULT_CSS = """
-    ManageScreen { align: center middle; }
     ManageScreen > Vertical {
-        width: 90; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: 90; max-height: 100%;
     }
     ManageScreen OptionList, ManageScreen OptionList:focus {
         height: auto; max-height: 1fr; border: none; padding: 0;

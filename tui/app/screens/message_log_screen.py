@@ -22,10 +22,8 @@ class MessageLogScreen(Dialog[None]):
     BINDINGS = [Binding("escape,l,q", "dismiss", "close", id="close-messages")]
     CLOSING_KEYS = frozenset({"escape", "l", "q"})
     DEFAULT_CSS = """
-    MessageLogScreen { align: center middle; }
     MessageLogScreen > VerticalScroll {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: 100; max-height: 100%;
     }
     """
 

@@ -20,10 +20,8 @@ class MistakeScreen(Dialog[str]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel", id="cancel-mistake")]
     DEFAULT_CSS = """
-    MistakeScreen { align: center middle; }
     MistakeScreen > Vertical {
-        width: 84; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: 84; max-height: 100%;
     }
     MistakeScreen OptionList, MistakeScreen OptionList:focus {
         height: auto; max-height: 1fr; border: none; padding: 0;

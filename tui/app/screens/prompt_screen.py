@@ -13,10 +13,8 @@ from tui.app.screens.dialog import Dialog
 class PromptScreen(Dialog[str]):
     BINDINGS = [Binding("escape", "cancel", "cancel", id="cancel-prompt")]
     DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
     PromptScreen > Vertical {
-        width: 64; max-width: 100%; height: auto;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: 64;
     }
     PromptScreen Label { width: 100%; }
     """

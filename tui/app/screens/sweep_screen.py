@@ -63,10 +63,8 @@ class SweepScreen(Dialog[None]):
     CLOSING_KEYS = frozenset({"escape", "q"})
     BINDINGS = [Binding("escape,q", "dismiss", "close", id="close-sweep")]
     DEFAULT_CSS = """
-    SweepScreen { align: center middle; }
     SweepScreen > VerticalScroll {
-        width: auto; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: auto; max-height: 100%;
     }
     SweepScreen Static { width: auto; }
     """

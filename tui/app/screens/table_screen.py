@@ -13,10 +13,8 @@ from tui.app.screens.dialog import Dialog
 class TableScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "dismiss", "close", id="close-table")]
     DEFAULT_CSS = """
-    TableScreen { align: center middle; }
     TableScreen > Static {
-        width: auto; max-width: 100%; height: auto;
-        border: round $accent; background: $surface; padding: 0 1;
+        width: auto;
     }
     """
 
